@@ -1,0 +1,77 @@
+#include "buf.h"
+
+#include <string.h>
+
+void rvk_buf_init(rvk_buf *b, void *storage, size_t cap)
+{
+    b->data = (uint8_t *)storage;
+    b->cap = cap;
+    b->len = 0;
+}
+
+rvk_err rvk_buf_append(rvk_buf *b, const void *bytes, size_t n)
+{
+    if (n > b->cap - b->len) {
+        return RVK_ERR_BUFFER_TOO_SMALL;
+    }
+    if (n > 0) {
+        memcpy(b->data + b->len, bytes, n);
+    }
+    b->len += n;
+    return RVK_OK;
+}
+
+rvk_err rvk_buf_append_str(rvk_buf *b, const char *s)
+{
+    return rvk_buf_append(b, s, strlen(s));
+}
+
+rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + (v % 10u));
+        v /= 10u;
+    } while (v != 0);
+    return rvk_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+rvk_err rvk_buf_append_i64(rvk_buf *b, int64_t v)
+{
+    if (v >= 0) {
+        return rvk_buf_append_u64(b, (uint64_t)v);
+    }
+    size_t mark = b->len;
+    rvk_err err = rvk_buf_append(b, "-", 1);
+    if (err == RVK_OK) {
+        /* -(v+1)+1 avoids overflow on INT64_MIN */
+        err = rvk_buf_append_u64(b, (uint64_t)(-(v + 1)) + 1u);
+    }
+    if (err != RVK_OK) {
+        b->len = mark;
+    }
+    return err;
+}
+
+rvk_err rvk_buf_append_hex(rvk_buf *b, const uint8_t *bytes, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+    if (n > (b->cap - b->len) / 2) {
+        return RVK_ERR_BUFFER_TOO_SMALL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        b->data[b->len++] = (uint8_t)digits[bytes[i] >> 4];
+        b->data[b->len++] = (uint8_t)digits[bytes[i] & 15u];
+    }
+    return RVK_OK;
+}
+
+void rvk_wipe(void *p, size_t n)
+{
+    /* volatile pointer: the stores are observable, so they stay */
+    volatile uint8_t *v = (volatile uint8_t *)p;
+    while (n-- > 0) {
+        *v++ = 0;
+    }
+}

@@ -1,0 +1,40 @@
+/*
+ * buf.h - a caller-owned output buffer that writers append to.
+ *
+ * Writers append and never overflow: an append that does not fit returns
+ * RVK_ERR_BUFFER_TOO_SMALL and leaves len unchanged (the partial bytes of
+ * that append are not counted). Nothing here allocates.
+ */
+#ifndef RVK_BUF_H
+#define RVK_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "revokit/rvk_err.h"
+
+typedef struct rvk_buf {
+    uint8_t *data; /* caller storage, cap bytes */
+    size_t cap;
+    size_t len;    /* bytes written so far */
+} rvk_buf;
+
+/* rvk_buf_init - point b at storage[0..cap); len = 0. */
+void rvk_buf_init(rvk_buf *b, void *storage, size_t cap);
+
+/* rvk_buf_append - append n bytes. RVK_ERR_BUFFER_TOO_SMALL if no room. */
+rvk_err rvk_buf_append(rvk_buf *b, const void *bytes, size_t n);
+
+/* rvk_buf_append_str - append a NUL-terminated string (without the NUL). */
+rvk_err rvk_buf_append_str(rvk_buf *b, const char *s);
+
+/* rvk_buf_append_u64 / _i64 - append a number in plain decimal. */
+rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v);
+rvk_err rvk_buf_append_i64(rvk_buf *b, int64_t v);
+
+/* rvk_buf_append_hex - append n bytes as 2n lowercase hex digits. */
+rvk_err rvk_buf_append_hex(rvk_buf *b, const uint8_t *bytes, size_t n);
+
+/* rvk_wipe - zero n bytes in a way the compiler may not elide (for secrets). */
+void rvk_wipe(void *p, size_t n);
+
+#endif

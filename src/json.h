@@ -1,0 +1,165 @@
+/*
+ * json.h - streaming extraction from a JSON response body, in fixed RAM.
+ *
+ * The body arrives in slices of any size. The caller registers, before the
+ * first byte:
+ *   - scalars at a path ("Response.RequestId", "Response.Error.Code",
+ *     "success", "data.total"), copied (unescaped) into caller buffers;
+ *   - arrays at a path ("Response.ApiTokens", "data.items", "data"), whose
+ *     elements are handed one at a time to a callback, then dropped.
+ * Paths are member names joined by '.'; an array path names the array
+ * itself. Only what is registered is kept; everything else is validated
+ * and skipped without being stored, however large.
+ *
+ * Memory: one rvk_json_stream (RVK_JSON_WINDOW bytes + RVK_JSON_MAX_TOKENS
+ * jsmn tokens + a depth stack). A list of 100,000 elements uses exactly the
+ * RAM of a list of one: each element is tokenised by jsmn inside the
+ * sliding window, delivered, and the window is compacted (unread bytes
+ * moved to the front, offsets rebased).
+ *
+ * Defined results for hostile input (all sticky):
+ *   invalid JSON anywhere (also in skipped parts)  RVK_ERR_JSON_SYNTAX
+ *   nesting deeper than RVK_JSON_MAX_DEPTH         RVK_ERR_JSON_DEPTH
+ *   a registered value (or one array element) larger than the window, or
+ *   needing more than RVK_JSON_MAX_TOKENS tokens   RVK_ERR_JSON_TOO_LARGE
+ *   a registered scalar longer than its buffer     RVK_ERR_JSON_TOO_LARGE
+ *   a registered path holding a disallowed kind    RVK_ERR_JSON_TYPE
+ *   a registered path appearing twice              RVK_ERR_JSON_DUPLICATE
+ *   body ends before the top-level value closes    RVK_ERR_JSON_TRUNCATED
+ *   anything but whitespace after the top value    RVK_ERR_JSON_SYNTAX
+ *   top-level value not an object                  RVK_ERR_PROTO_SHAPE
+ * Missing paths are not errors here: check `found` and decide.
+ * Errors returned by an element callback stop the stream and are returned.
+ */
+#ifndef RVK_JSON_H
+#define RVK_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "revokit/rvk_config.h"
+#include "revokit/rvk_err.h"
+
+#define JSMN_HEADER
+#define JSMN_PARENT_LINKS
+#define JSMN_STRICT
+#include "jsmn.h"
+
+/* Kinds of JSON value, usable as a bit mask. */
+typedef enum rvk_json_kind {
+    RVK_JSON_STRING = 1u << 0,
+    RVK_JSON_NUMBER = 1u << 1,
+    RVK_JSON_BOOL = 1u << 2,
+    RVK_JSON_NULL = 1u << 3,
+    RVK_JSON_OBJECT = 1u << 4,
+    RVK_JSON_ARRAY = 1u << 5
+} rvk_json_kind;
+
+#define RVK_JSON_ANY_SCALAR \
+    (RVK_JSON_STRING | RVK_JSON_NUMBER | RVK_JSON_BOOL | RVK_JSON_NULL)
+
+/* A scalar wanted at a path. The caller fills path/accept/out/cap. */
+typedef struct rvk_json_scalar {
+    const char *path;   /* in: "Response.Error.Code" */
+    unsigned accept;    /* in: mask of rvk_json_kind allowed (scalars only) */
+    char *out;          /* in: caller buffer; receives the unescaped string,
+                           or the literal text of a number/true/false/null,
+                           always NUL-terminated */
+    size_t cap;         /* in: size of out, NUL included */
+    size_t len;         /* out: bytes in out, NUL excluded (may contain NUL
+                           bytes if the string had \u0000) */
+    rvk_json_kind kind; /* out */
+    bool found;         /* out */
+} rvk_json_scalar;
+
+/* One array element, valid only during the callback. */
+typedef struct rvk_json_element {
+    const char *text;        /* the window */
+    const jsmntok_t *tokens; /* tokens[0] is the element */
+    int count;               /* tokens used by the element */
+} rvk_json_element;
+
+typedef rvk_err (*rvk_json_element_fn)(void *ctx, size_t index,
+                                       const rvk_json_element *element);
+
+/* An array wanted at a path. */
+typedef struct rvk_json_array {
+    const char *path;           /* in: "Response.ApiTokens" */
+    rvk_json_element_fn on_element; /* in: called once per element, in order */
+    void *ctx;                  /* in: passed to on_element */
+    bool allow_null;            /* in: a null instead of the array is accepted */
+    size_t count;               /* out: elements delivered */
+    bool found;                 /* out: the path held an array (or null) */
+} rvk_json_array;
+
+typedef struct rvk_json_stream {
+    rvk_json_scalar *scalars;
+    size_t scalar_count;
+    rvk_json_array *arrays;
+    size_t array_count;
+    rvk_err err;          /* sticky */
+    /* private: the scanner, path stack and window */
+    int state;
+    uint32_t depth;
+    uint32_t flags;
+    uint8_t stack[RVK_JSON_MAX_DEPTH];     /* container kind per level */
+    int16_t match[RVK_JSON_MAX_DEPTH + 1]; /* path match state per level */
+    size_t key_len;
+    char key[64];
+    size_t used;          /* bytes held in window */
+    size_t capture_start; /* window offset of the value being captured */
+    int capture;          /* which registration is capturing, -1 none */
+    uint32_t scan;        /* scanner micro-state (string/escape/literal) */
+    jsmn_parser parser;
+    jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
+    char window[RVK_JSON_WINDOW];
+} rvk_json_stream;
+
+/*
+ * rvk_json_stream_init - prepare s for one document. The registration
+ * arrays stay owned by the caller and must outlive the stream; their
+ * output fields are reset here.
+ */
+void rvk_json_stream_init(rvk_json_stream *s,
+                          rvk_json_scalar *scalars, size_t scalar_count,
+                          rvk_json_array *arrays, size_t array_count);
+
+/* rvk_json_stream_feed - consume len bytes of the body (any split). */
+rvk_err rvk_json_stream_feed(rvk_json_stream *s, const void *data, size_t len);
+
+/* rvk_json_stream_finish - the body ended; checks the document is complete. */
+rvk_err rvk_json_stream_finish(rvk_json_stream *s);
+
+/* ---- reading an element inside the callback --------------------------- */
+
+/* Kind of the element itself. */
+rvk_json_kind rvk_json_element_kind(const rvk_json_element *e);
+
+/*
+ * rvk_json_element_string - if the element is a string, unescape it into
+ * out (NUL-terminated). Errors: RVK_ERR_JSON_TYPE if not a string,
+ * RVK_ERR_JSON_TOO_LARGE if it does not fit, RVK_ERR_JSON_SYNTAX for a bad
+ * escape or invalid UTF-8 / lone surrogate.
+ */
+rvk_err rvk_json_element_string(const rvk_json_element *e, char *out,
+                                size_t cap, size_t *len);
+
+/*
+ * rvk_json_element_member - for an object element, find direct member
+ * `key` and copy its scalar value like rvk_json_scalar does (unescaped
+ * string, or literal text). *kind receives its kind.
+ * Errors: RVK_ERR_JSON_TYPE (element not an object, or member not a scalar
+ * allowed by accept), RVK_ERR_PROTO_SHAPE (member missing),
+ * RVK_ERR_JSON_DUPLICATE, RVK_ERR_JSON_TOO_LARGE.
+ */
+rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
+                                unsigned accept, char *out, size_t cap,
+                                size_t *len, rvk_json_kind *kind);
+
+/*
+ * rvk_json_parse_int - parse a JSON number literal that must be an integer
+ * in int64 range (no fraction, no exponent). Errors: RVK_ERR_JSON_TYPE.
+ */
+rvk_err rvk_json_parse_int(const char *text, size_t len, int64_t *out);
+
+#endif
