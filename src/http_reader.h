@@ -89,7 +89,7 @@ void rvk_http_reader_init(rvk_http_reader *r, bool head_request);
 /*
  * rvk_http_reader_feed - consume bytes from in[0..len).
  * Outputs: *consumed = bytes used (<= len); *event = what happened;
- * for RVK_HTTP_EV_BODY, *body/*body_len point into `in`. Returns after
+ * for RVK_HTTP_EV_BODY, *body and *body_len point into `in`. Returns after
  * each event, so call again with the unconsumed rest.
  * Errors: RVK_ERR_HTTP_* as documented above; sticky.
  */

@@ -53,6 +53,11 @@
 #define RVK_REQUEST_BUF_SIZE 1536
 #endif
 
+/* Request body (JSON), built before the head so it can be hashed. */
+#ifndef RVK_BODY_BUF_SIZE
+#define RVK_BODY_BUF_SIZE 512
+#endif
+
 /* Longest credential handled (API token, key id, access token, relay key). */
 #ifndef RVK_MAX_SECRET
 #define RVK_MAX_SECRET 128

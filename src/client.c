@@ -1,0 +1,480 @@
+/*
+ * client.c - the exchange engine: deadline, rate limit, connection reuse,
+ * response reading, retry with full-jitter backoff, clock correction.
+ */
+#include "engine.h"
+
+#include <string.h>
+
+#include "timeutil.h"
+
+/* Servers' Date headers before this are treated as absurd (2024-01-01):
+ * no certificate or signature made by revokit can predate it. */
+#define RVK_TIME_FLOOR INT64_C(1704067200)
+
+static uint64_t now_ms(rvk_client *c)
+{
+    return c->port.clock.monotonic_ms(c->port.clock.ctx);
+}
+
+static void sleep_ms(rvk_client *c, uint32_t ms)
+{
+    if (ms > 0 && c->port.clock.sleep_ms != NULL) {
+        c->port.clock.sleep_ms(c->port.clock.ctx, ms);
+    }
+}
+
+void rvk_client_init(rvk_client *c, const rvk_port *port)
+{
+    memset(c, 0, sizeof *c);
+    c->port = *port;
+    c->cfg.timeout_ms = RVK_DEFAULT_TIMEOUT_MS;
+    c->cfg.retries = RVK_DEFAULT_RETRIES;
+    c->cfg.rate_per_sec = RVK_DEFAULT_RATE_PER_SEC;
+    c->cfg.fixed_time = RVK_TIME_UNKNOWN;
+}
+
+static void drop_connection(rvk_client *c)
+{
+    if (c->st.connected) {
+        c->port.transport.ops->close(c->port.transport.ctx);
+    }
+    c->st.connected = false;
+    c->st.conn_ep = NULL;
+    c->st.rx_len = 0;
+    c->st.rx_off = 0;
+}
+
+void rvk_client_close(rvk_client *c)
+{
+    drop_connection(c);
+    rvk_wipe(c->st.req, sizeof c->st.req);
+    rvk_wipe(c->st.body, sizeof c->st.body);
+    rvk_wipe(c->st.rx, sizeof c->st.rx);
+    rvk_wipe(&c->st.json, sizeof c->st.json);
+    rvk_wipe(&c->st.http, sizeof c->st.http);
+}
+
+int64_t rvk_client_now(rvk_client *c)
+{
+    if (c->cfg.fixed_time >= 0) {
+        return c->cfg.fixed_time;
+    }
+    int64_t t = RVK_TIME_UNKNOWN;
+    if (c->port.clock.unix_time != NULL) {
+        t = c->port.clock.unix_time(c->port.clock.ctx);
+    }
+    if (t != RVK_TIME_UNKNOWN) {
+        return c->st.clock_offset_valid ? t + c->st.clock_offset_s : t;
+    }
+    if (c->st.learnt_valid) {
+        uint64_t since = now_ms(c) - c->st.learnt_mono_ms;
+        return c->st.learnt_time_s + (int64_t)(since / 1000u);
+    }
+    return RVK_TIME_UNKNOWN;
+}
+
+rvk_err rvk_engine_begin(rvk_client *c)
+{
+    if (c->port.transport.ops == NULL || c->port.clock.monotonic_ms == NULL) {
+        return RVK_ERR_CONFIG;
+    }
+    c->st.deadline_ms = now_ms(c) + c->cfg.timeout_ms;
+    return RVK_OK;
+}
+
+uint32_t rvk_engine_time_left(rvk_client *c)
+{
+    uint64_t now = now_ms(c);
+    if (now >= c->st.deadline_ms) {
+        return 0;
+    }
+    uint64_t left = c->st.deadline_ms - now;
+    return left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+}
+
+void rvk_engine_copy_clean(char *out, size_t cap, const char *in, size_t len)
+{
+    if (cap == 0) {
+        return;
+    }
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)in[i];
+        /* C1 controls arrive in UTF-8 as C2 80..C2 9F */
+        if (ch == 0xC2 && i + 1 < len && (unsigned char)in[i + 1] >= 0x80 &&
+            (unsigned char)in[i + 1] <= 0x9F) {
+            out[o++] = '?';
+            i++;
+            continue;
+        }
+        if (ch < 0x20 || ch == 0x7F) {
+            out[o++] = '?';
+            continue;
+        }
+        if (ch >= 0xC0) {
+            /* keep a multi-byte sequence whole or not at all */
+            size_t n = ch >= 0xF0 ? 4u : ch >= 0xE0 ? 3u : 2u;
+            if (o + n >= cap) {
+                break;
+            }
+        }
+        out[o++] = (char)ch;
+    }
+    out[o] = '\0';
+}
+
+/* ---- rate limit ------------------------------------------------------------
+ * Requests of one action are spaced by at least 1000/rate ms (+1 ms so that
+ * a server counting a closed one-second window never sees rate+1). Pacing
+ * by start time, not burst: a sliding-window limiter on the server side
+ * then never refuses us. */
+static rvk_err rate_wait(rvk_client *c, const char *action)
+{
+    if (c->cfg.rate_per_sec == 0 || action == NULL) {
+        return RVK_OK;
+    }
+    uint64_t interval = 1000u / c->cfg.rate_per_sec + 1u;
+    rvk_rate_slot *slot = NULL;
+    rvk_rate_slot *oldest = &c->st.rate[0];
+    for (size_t i = 0; i < RVK_RATE_SLOTS; i++) {
+        rvk_rate_slot *s = &c->st.rate[i];
+        if (s->action != NULL && strcmp(s->action, action) == 0) {
+            slot = s;
+            break;
+        }
+        if (s->action == NULL || s->next_ms < oldest->next_ms) {
+            oldest = s;
+        }
+    }
+    uint64_t now = now_ms(c);
+    if (slot == NULL) {
+        slot = oldest;
+        slot->action = action;
+        slot->next_ms = now;
+    }
+    if (slot->next_ms > now) {
+        uint64_t wait = slot->next_ms - now;
+        if (now + wait >= c->st.deadline_ms) {
+            return RVK_ERR_NET_TIMEOUT;
+        }
+        sleep_ms(c, (uint32_t)wait);
+        now = now_ms(c);
+    }
+    slot->next_ms = (slot->next_ms > now ? slot->next_ms : now) + interval;
+    return RVK_OK;
+}
+
+/* ---- clock learning --------------------------------------------------------- */
+static void learn_date(rvk_client *c, const rvk_http_reader *h)
+{
+    int64_t t;
+    if (h->date[0] == '\0' ||
+        rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), &t) != RVK_OK ||
+        t < RVK_TIME_FLOOR) {
+        return;
+    }
+    c->st.learnt_time_s = t;
+    c->st.learnt_mono_ms = now_ms(c);
+    c->st.learnt_valid = true;
+}
+
+/* Adopt the server's clock after AuthFailure.SignatureExpire.
+ * Returns false if the response carried no usable Date. */
+static bool correct_clock(rvk_client *c, const rvk_http_reader *h)
+{
+    int64_t t;
+    if (h->date[0] == '\0' ||
+        rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), &t) != RVK_OK ||
+        t < RVK_TIME_FLOOR) {
+        return false;
+    }
+    int64_t local = RVK_TIME_UNKNOWN;
+    if (c->port.clock.unix_time != NULL) {
+        local = c->port.clock.unix_time(c->port.clock.ctx);
+    }
+    if (local != RVK_TIME_UNKNOWN) {
+        c->st.clock_offset_s = t - local;
+        c->st.clock_offset_valid = true;
+    }
+    c->st.learnt_time_s = t;
+    c->st.learnt_mono_ms = now_ms(c);
+    c->st.learnt_valid = true;
+    /* a fixed --timestamp is a request to sign with exactly that time;
+     * correcting it would be lying to the user */
+    return c->cfg.fixed_time < 0;
+}
+
+/* ---- one attempt ------------------------------------------------------------ */
+static rvk_err ensure_connected(rvk_client *c, const rvk_endpoint *ep, bool *reused)
+{
+    *reused = false;
+    if (c->st.connected && c->st.conn_ep == ep) {
+        *reused = true;
+        return RVK_OK;
+    }
+    drop_connection(c);
+    const char *host = ep->connect_host != NULL ? ep->connect_host : ep->host;
+    uint16_t port = ep->connect_port != 0 ? ep->connect_port : ep->port;
+    rvk_err err = c->port.transport.ops->connect(c->port.transport.ctx, host, port,
+                                                 ep->host, c->st.deadline_ms);
+    if (err != RVK_OK) {
+        return err;
+    }
+    c->st.connected = true;
+    c->st.conn_ep = ep;
+    return RVK_OK;
+}
+
+static rvk_err send_all(rvk_client *c, const uint8_t *p, size_t n)
+{
+    while (n > 0) {
+        size_t sent = 0;
+        rvk_err err = c->port.transport.ops->send(c->port.transport.ctx, p, n, &sent,
+                                                  c->st.deadline_ms);
+        if (err != RVK_OK) {
+            return err;
+        }
+        if (sent == 0 || sent > n) {
+            return RVK_ERR_NET_RESET;
+        }
+        p += sent;
+        n -= sent;
+    }
+    return RVK_OK;
+}
+
+/* Feed buffered bytes to the reader (and body bytes to the JSON layer). */
+static rvk_err pump(rvk_client *c, rvk_exchange *ex, bool *done, rvk_err *body_err,
+                    bool *got_any)
+{
+    rvk_client_state *st = &c->st;
+    while (st->rx_off < st->rx_len) {
+        size_t used = 0;
+        rvk_http_event ev = RVK_HTTP_EV_NEED_MORE;
+        const uint8_t *body = NULL;
+        size_t body_len = 0;
+        rvk_err err = rvk_http_reader_feed(&st->http, st->rx + st->rx_off,
+                                           st->rx_len - st->rx_off, &used, &ev,
+                                           &body, &body_len);
+        st->rx_off += used;
+        *got_any = true;
+        if (err != RVK_OK) {
+            return err;
+        }
+        if (ev == RVK_HTTP_EV_HEADERS) {
+            learn_date(c, &st->http);
+        } else if (ev == RVK_HTTP_EV_BODY && *body_err == RVK_OK) {
+            *body_err = rvk_json_stream_feed(&st->json, body, body_len);
+        } else if (ev == RVK_HTTP_EV_DONE) {
+            *done = true;
+            return RVK_OK;
+        }
+        (void)ex;
+    }
+    st->rx_off = 0;
+    st->rx_len = 0;
+    return RVK_OK;
+}
+
+static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
+                            rvk_err *body_err, bool *sent_all, bool *stale_reuse)
+{
+    rvk_client_state *st = &c->st;
+    bool reused = false;
+    *sent_all = false;
+    *stale_reuse = false;
+    rvk_err err = ensure_connected(c, ex->ep, &reused);
+    if (err != RVK_OK) {
+        return err;
+    }
+    err = send_all(c, req->data, req->len);
+    if (err != RVK_OK) {
+        *stale_reuse = reused;
+        return err;
+    }
+    *sent_all = true;
+
+    rvk_http_reader_init(&st->http, false);
+    ex->expect(c, ex, &st->json);
+    *body_err = RVK_OK;
+    bool done = false;
+    bool got_any = false;
+    st->rx_len = 0;
+    st->rx_off = 0;
+    while (!done) {
+        size_t got = 0;
+        err = c->port.transport.ops->recv(c->port.transport.ctx, st->rx, sizeof st->rx,
+                                          &got, st->deadline_ms);
+        if (err == RVK_ERR_NET_UNCLEAN_CLOSE || (err == RVK_OK && got == 0)) {
+            rvk_http_event ev = RVK_HTTP_EV_NEED_MORE;
+            bool clean = err == RVK_OK;
+            /* a kept connection the server had already closed: nothing of
+             * this response arrived, so the request can be sent again */
+            if (!got_any && reused) {
+                *stale_reuse = true;
+                return RVK_ERR_NET_CLOSED;
+            }
+            err = rvk_http_reader_finish(&st->http, clean, &ev);
+            if (err != RVK_OK) {
+                return err;
+            }
+            drop_connection(c);
+            break;
+        }
+        if (err != RVK_OK) {
+            if (!got_any && reused && err == RVK_ERR_NET_RESET) {
+                *stale_reuse = true;
+            }
+            return err;
+        }
+        st->rx_len = got;
+        st->rx_off = 0;
+        err = pump(c, ex, &done, body_err, &got_any);
+        if (err != RVK_OK) {
+            return err;
+        }
+    }
+    if (*body_err == RVK_OK) {
+        *body_err = rvk_json_stream_finish(&st->json);
+    }
+    /* Anything after the response was not asked for: do not trust the
+     * connection with another request. */
+    if (st->connected && (!st->http.keep_alive || st->rx_off < st->rx_len)) {
+        drop_connection(c);
+    }
+    st->rx_len = 0;
+    st->rx_off = 0;
+    return RVK_OK;
+}
+
+static bool is_retryable_transport(rvk_err err)
+{
+    switch (err) {
+    case RVK_ERR_NET_CONNECT:
+    case RVK_ERR_NET_TIMEOUT:
+    case RVK_ERR_NET_RESET:
+    case RVK_ERR_NET_CLOSED:
+    case RVK_ERR_NET_UNCLEAN_CLOSE:
+    case RVK_ERR_NET_RESOLVE:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
+static uint32_t backoff_ms(rvk_client *c, uint32_t attempt)
+{
+    uint64_t ceiling = RVK_BACKOFF_BASE_MS;
+    for (uint32_t i = 0; i < attempt && ceiling < RVK_BACKOFF_MAX_MS; i++) {
+        ceiling *= 2u;
+    }
+    if (ceiling > RVK_BACKOFF_MAX_MS) {
+        ceiling = RVK_BACKOFF_MAX_MS;
+    }
+    uint8_t r[4] = {0, 0, 0, 0};
+    if (c->port.entropy.fill != NULL) {
+        (void)c->port.entropy.fill(c->port.entropy.ctx, r, sizeof r);
+    }
+    uint32_t x = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
+                 (uint32_t)r[3] << 24;
+    return (uint32_t)(x % (ceiling + 1u));
+}
+
+rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
+{
+    memset(res, 0, sizeof *res);
+    ex->maybe_applied = false;
+    bool clock_retry_used = false;
+    uint32_t redirects = 0;
+    uint32_t stale_retries = 0;
+    uint32_t retries_used = 0;
+    rvk_err last = RVK_OK;
+
+    for (ex->attempt = 0;; ex->attempt++) {
+        if (rvk_engine_time_left(c) == 0) {
+            res->err = last != RVK_OK ? last : RVK_ERR_NET_TIMEOUT;
+            return res->err;
+        }
+        rvk_err err = rate_wait(c, ex->action);
+        if (err != RVK_OK) {
+            res->err = last != RVK_OK ? last : err;
+            return res->err;
+        }
+        rvk_buf req;
+        rvk_buf_init(&req, c->st.req, sizeof c->st.req);
+        err = ex->build(c, ex, &req, rvk_client_now(c));
+        if (err != RVK_OK) {
+            rvk_wipe(c->st.req, sizeof c->st.req);
+            res->err = err;
+            return err;
+        }
+        res->attempts++;
+        rvk_err body_err = RVK_OK;
+        bool sent_all = false;
+        bool stale = false;
+        err = attempt_once(c, ex, &req, &body_err, &sent_all, &stale);
+        /* the request may carry a session token or access token */
+        rvk_wipe(c->st.req, req.len);
+
+        rvk_verdict verdict;
+        if (err == RVK_OK) {
+            res->http_status = c->st.http.status;
+            verdict = ex->judge(c, ex, &c->st.http, body_err, res);
+        } else {
+            drop_connection(c);
+            res->err = err;
+            if (stale && stale_retries < 1u) {
+                /* the server closed our idle kept-alive connection */
+                stale_retries++;
+                continue;
+            }
+            verdict = is_retryable_transport(err) ? RVK_VERDICT_RETRY : RVK_VERDICT_FAIL;
+            if (sent_all) {
+                ex->maybe_applied = true;
+            }
+        }
+
+        switch (verdict) {
+        case RVK_VERDICT_DONE:
+        case RVK_VERDICT_FAIL:
+            return res->err;
+        case RVK_VERDICT_AGAIN:
+            if (++redirects > 1u) {
+                res->err = RVK_ERR_HTTP_REDIRECT;
+                return res->err;
+            }
+            continue;
+        case RVK_VERDICT_RETRY_CLOCK:
+            if (clock_retry_used || !correct_clock(c, &c->st.http)) {
+                return res->err;
+            }
+            clock_retry_used = true;
+            continue;
+        case RVK_VERDICT_RETRY:
+            break;
+        }
+        /* a retryable server answer means the request reached it */
+        if (err == RVK_OK) {
+            ex->maybe_applied = true;
+        }
+        last = res->err;
+        if (retries_used >= c->cfg.retries) {
+            return res->err;
+        }
+        retries_used++;
+        uint32_t delay = backoff_ms(c, retries_used - 1u);
+        if (err == RVK_OK && c->st.http.retry_after_s >= 0) {
+            int64_t ra = c->st.http.retry_after_s * 1000;
+            if (ra > (int64_t)delay) {
+                delay = ra > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)ra;
+            }
+        }
+        if (delay >= rvk_engine_time_left(c)) {
+            /* waiting would overrun the deadline: report what we have */
+            return res->err;
+        }
+        sleep_ms(c, delay);
+    }
+}
