@@ -1,0 +1,12 @@
+/*
+ * rvk_version.h - the one place the revokit version is set (SemVer).
+ */
+#ifndef RVK_VERSION_H
+#define RVK_VERSION_H
+
+#define RVK_VERSION_MAJOR 0
+#define RVK_VERSION_MINOR 1
+#define RVK_VERSION_PATCH 0
+#define RVK_VERSION "0.1.0"
+
+#endif
