@@ -114,14 +114,10 @@ static const opt_def options[] = {
     {"endpoint", OPT_STRING, OFF(endpoint), 0, 0},
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static bool fail(char *why, unsigned long cap, const char *fmt, const char *what);
-
-static bool fail(char *why, unsigned long cap, const char *fmt, const char *what)
+/* why = a + b + c (no format strings built from input) */
+static bool fail(char *why, unsigned long cap, const char *a, const char *b, const char *c)
 {
-    snprintf(why, cap, fmt, what);
+    snprintf(why, cap, "%s%s%s", a, b, c);
     return false;
 }
 
@@ -135,7 +131,7 @@ static bool parse_connect(cli_args *a, char *why, unsigned long cap)
     if (s[0] == '[') {
         const char *close = strchr(s, ']');
         if (close == NULL || close[1] != ':') {
-            return fail(why, cap, "--connect: expected [ADDRESS]:PORT%s", "");
+            return fail(why, cap, "--connect: expected [ADDRESS]:PORT", "", "");
         }
         host = s + 1;
         host_len = (size_t)(close - host);
@@ -143,16 +139,16 @@ static bool parse_connect(cli_args *a, char *why, unsigned long cap)
     } else {
         colon = strrchr(s, ':');
         if (colon == NULL) {
-            return fail(why, cap, "--connect: expected HOST:PORT%s", "");
+            return fail(why, cap, "--connect: expected HOST:PORT", "", "");
         }
         host_len = (size_t)(colon - s);
     }
     if (host_len == 0 || host_len >= sizeof a->connect_host) {
-        return fail(why, cap, "--connect: bad host%s", "");
+        return fail(why, cap, "--connect: bad host", "", "");
     }
     int64_t port;
     if (!cli_parse_int(colon + 1, 1, 65535, &port)) {
-        return fail(why, cap, "--connect: bad port%s", "");
+        return fail(why, cap, "--connect: bad port", "", "");
     }
     memcpy(a->connect_host, host, host_len);
     a->connect_host[host_len] = '\0';
@@ -175,7 +171,7 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
             if (a->command != CMD_NONE) {
-                return fail(why, cap, "unexpected argument after the command%s", "");
+                return fail(why, cap, "unexpected argument after the command", "", "");
             }
             for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++) {
                 if (strcmp(arg, commands[c].name) == 0) {
@@ -189,7 +185,7 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
                 for (const char *q = arg; word && *q != '\0'; q++) {
                     word = (*q >= 'a' && *q <= 'z') || *q == '-';
                 }
-                return fail(why, cap, "unknown command '%s'", word ? arg : "?");
+                return fail(why, cap, "unknown command '", word ? arg : "?", "'");
             }
             continue;
         }
@@ -207,12 +203,12 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
             /* the name only: never echo a value that might be a secret */
             char shown[64];
             snprintf(shown, sizeof shown, "%.*s", (int)(name_len < 40 ? name_len : 40), name);
-            return fail(why, cap, "unknown option --%s", shown);
+            return fail(why, cap, "unknown option --", shown, "");
         }
         char *field = (char *)a + o->offset;
         if (o->kind == OPT_FLAG) {
             if (eq != NULL) {
-                return fail(why, cap, "option --%s takes no value", o->name);
+                return fail(why, cap, "option --", o->name, " takes no value");
             }
             *(bool *)(void *)field = true;
             continue;
@@ -223,17 +219,17 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
         } else if (i + 1 < argc) {
             value = argv[++i];
         } else {
-            return fail(why, cap, "option --%s needs a value", o->name);
+            return fail(why, cap, "option --", o->name, " needs a value");
         }
         if (o->kind == OPT_STRING) {
             if (value[0] == '\0') {
-                return fail(why, cap, "option --%s needs a non-empty value", o->name);
+                return fail(why, cap, "option --", o->name, " needs a non-empty value");
             }
             *(const char **)(void *)field = value;
         } else {
             int64_t v;
             if (!cli_parse_int(value, o->min, o->max, &v)) {
-                return fail(why, cap, "option --%s: not a valid number", o->name);
+                return fail(why, cap, "option --", o->name, ": not a valid number");
             }
             *(int64_t *)(void *)field = v;
         }
@@ -242,7 +238,7 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
         return true;
     }
     if (a->command == CMD_NONE) {
-        return fail(why, cap, "no command given%s", "");
+        return fail(why, cap, "no command given", "", "");
     }
     if (a->connect != NULL && !parse_connect(a, why, cap)) {
         return false;
@@ -251,12 +247,11 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
     case CMD_VOD_DELETE: {
         int sources = (a->token != NULL) + (a->token_file != NULL) + (a->tokens_file != NULL);
         if (a->sub_app_id < 0) {
-            return fail(why, cap, "vod-delete-token needs --sub-app-id%s", "");
+            return fail(why, cap, "vod-delete-token needs --sub-app-id", "", "");
         }
         if (sources != 1) {
-            return fail(why, cap,
-                        "vod-delete-token needs exactly one of --token, --token-file, "
-                        "--tokens-file%s", "");
+            return fail(why, cap, "vod-delete-token needs exactly one of --token, ",
+                        "--token-file, ", "--tokens-file");
         }
         break;
     }
@@ -265,30 +260,30 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
     case CMD_APIGW_DELETE:
     case CMD_APIGW_REVOKE:
         if (a->region == NULL) {
-            return fail(why, cap, "%s needs --region", a->command_name);
+            return fail(why, cap, "", a->command_name, " needs --region");
         }
         if ((a->key_id != NULL) + (a->key_ids_file != NULL) != 1 ||
             (a->command == CMD_APIGW_REVOKE && a->key_id == NULL)) {
-            return fail(why, cap, "%s needs --key-id", a->command_name);
+            return fail(why, cap, "", a->command_name, " needs --key-id");
         }
         break;
     case CMD_NEWAPI_DELETE:
         if (a->url == NULL || a->user_id < 0) {
-            return fail(why, cap, "newapi-delete-token needs --url and --user-id%s", "");
+            return fail(why, cap, "newapi-delete-token needs --url and --user-id", "", "");
         }
         if ((a->id >= 0) + (a->key_file != NULL) != 1) {
-            return fail(why, cap, "newapi-delete-token needs exactly one of --id, --key-file%s",
+            return fail(why, cap, "newapi-delete-token needs exactly one of ", "--id, --key-file",
                         "");
         }
         break;
     case CMD_NEWAPI_CHECK:
         if (a->url == NULL || a->key_file == NULL) {
-            return fail(why, cap, "newapi-check-token needs --url and --key-file%s", "");
+            return fail(why, cap, "newapi-check-token needs --url and --key-file", "", "");
         }
         break;
     case CMD_NEWAPI_LIST:
         if (a->url == NULL || a->user_id < 0) {
-            return fail(why, cap, "newapi-list-tokens needs --url and --user-id%s", "");
+            return fail(why, cap, "newapi-list-tokens needs --url and --user-id", "", "");
         }
         break;
     case CMD_NONE:
