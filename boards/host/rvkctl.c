@@ -134,8 +134,10 @@ static bool take_env(const char *name, char *out, size_t cap)
     return true;
 }
 
-/* One secret from a file ("-" = stdin): a single line, surrounding
- * whitespace trimmed. Returns its length, or 0 with *why set. */
+/* One secret from a file ("-" = stdin). Trailing CR/LF are dropped (the
+ * newline editors and `echo` add); every other byte is kept as is, since
+ * a token may legitimately contain any character JSON can carry. Returns
+ * its length, or 0 with *why set. */
 static size_t read_secret_file(const char *path, const char **why)
 {
     size_t got = 0;
@@ -148,29 +150,20 @@ static size_t read_secret_file(const char *path, const char **why)
         *why = "cannot read the secret file";
         return 0;
     }
-    size_t start = 0;
-    while (start < got && (g_file[start] == ' ' || g_file[start] == '\t' ||
-                           g_file[start] == '\r' || g_file[start] == '\n')) {
-        start++;
-    }
-    while (got > start && (g_file[got - 1] == ' ' || g_file[got - 1] == '\t' ||
-                           g_file[got - 1] == '\r' || g_file[got - 1] == '\n')) {
+    while (got > 0 && (g_file[got - 1] == '\r' || g_file[got - 1] == '\n')) {
         got--;
     }
-    for (size_t i = start; i < got; i++) {
-        if (g_file[i] < 0x20 || g_file[i] == 0x7F) {
-            *why = "secret file must hold exactly one line";
-            rvk_wipe(g_file, sizeof g_file);
-            return 0;
-        }
-    }
-    if (got == start) {
+    if (got == 0) {
         *why = "secret file is empty";
         return 0;
     }
-    memmove(g_file, g_file + start, got - start);
-    g_file[got - start] = '\0';
-    return got - start;
+    if (memchr(g_file, '\0', got) != NULL) {
+        *why = "secret file contains a NUL byte";
+        rvk_wipe(g_file, sizeof g_file);
+        return 0;
+    }
+    g_file[got] = '\0';
+    return got;
 }
 
 /* https://HOST[:PORT][/] -> endpoint */
