@@ -25,7 +25,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wundef -Wold-style-definition
 CSTD    := -std=c99
 OPT     ?= -O2 -g
-INCS    := -Iinclude -Isrc -I$(BEARSSL)/inc -I$(JSMN) -Iport/posix -Iport/bearssl
+INCS    := -Iinclude -Isrc -isystem $(BEARSSL)/inc -I$(JSMN) -Iport/posix -Iport/bearssl
 CFLAGS_CORE := $(CSTD) $(WARN) $(OPT) $(INCS) -D_POSIX_C_SOURCE=200809L
 # Tests and boards: same strictness except -Wconversion (cmocka's macros).
 CFLAGS_TEST := $(CSTD) -Wall -Wextra -Werror -Wshadow $(OPT) $(INCS) -Itests/unit \
@@ -113,6 +113,14 @@ $(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(LIB) $(PORTLIB) $(BRLIB)
 $(BUILD)/asan/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $(SAN) $< $(UNIT_SUPPORT) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -lcmocka -o $@
+
+# test_tc3 reads the SDK vectors as C data generated at build time.
+$(BUILD)/gen/tc3_vectors.h: tests/vectors/tc3.json tools/gen_tc3_vectors.py
+	@mkdir -p $(dir $@)
+	@python3 tools/gen_tc3_vectors.py $< $@
+
+$(BUILD)/unit/test_tc3 $(BUILD)/asan/unit/test_tc3: $(BUILD)/gen/tc3_vectors.h
+$(BUILD)/unit/test_tc3 $(BUILD)/asan/unit/test_tc3: CFLAGS_TEST += -I$(BUILD)/gen
 
 unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
