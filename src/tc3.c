@@ -206,9 +206,11 @@ void rvk_tc3_payload_final(const rvk_tc3_payload *p, uint8_t digest[32])
 /* Scratch that holds secret-derived bytes; kept together so one wipe
  * covers all of it. */
 typedef struct tc3_secrets {
-    br_sha256_context sha;  /* canonical hash, then a long "TC3"+key */
+    union {                 /* never live at the same time */
+        br_sha256_context sha; /* canonical hash, then a long "TC3"+key */
+        br_hmac_context hc;
+    } u;
     br_hmac_key_context kc;
-    br_hmac_context hc;
     uint8_t key[64];        /* "TC3"+SecretKey, or its digest; then k* */
     uint8_t mac[32];
 } tc3_secrets;
@@ -217,12 +219,12 @@ typedef struct tc3_secrets {
 static void hmac_step(tc3_secrets *x, size_t key_len, const char *msg, uint8_t out[32])
 {
     br_hmac_key_init(&x->kc, &br_sha256_vtable, x->key, key_len);
-    br_hmac_init(&x->hc, &x->kc, 0);
-    br_hmac_update(&x->hc, msg, strlen(msg));
-    br_hmac_out(&x->hc, out);
+    br_hmac_init(&x->u.hc, &x->kc, 0);
+    br_hmac_update(&x->u.hc, msg, strlen(msg));
+    br_hmac_out(&x->u.hc, out);
 }
 
-/* kSigning into x->key[0..32). */
+/* kSigning into x->key[0..32). date is the NUL-terminated "YYYY-MM-DD". */
 static void derive_signing_key(tc3_secrets *x, const char *secret_key, const char date[11],
                                const char *service)
 {
@@ -236,16 +238,13 @@ static void derive_signing_key(tc3_secrets *x, const char *secret_key, const cha
         memcpy(x->key + 3, secret_key, sk_len);
         key_len = 3 + sk_len;
     } else {
-        br_sha256_init(&x->sha);
-        br_sha256_update(&x->sha, "TC3", 3);
-        br_sha256_update(&x->sha, secret_key, sk_len);
-        br_sha256_out(&x->sha, x->key);
+        br_sha256_init(&x->u.sha);
+        br_sha256_update(&x->u.sha, "TC3", 3);
+        br_sha256_update(&x->u.sha, secret_key, sk_len);
+        br_sha256_out(&x->u.sha, x->key);
         key_len = 32;
     }
-    char d[11];
-    memcpy(d, date, 10);
-    d[10] = '\0';
-    hmac_step(x, key_len, d, x->key);           /* kDate */
+    hmac_step(x, key_len, date, x->key);        /* kDate */
     hmac_step(x, 32, service, x->key);          /* kService */
     hmac_step(x, 32, "tc3_request", x->key);    /* kSigning */
 }
@@ -292,14 +291,14 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
 
     tc3_secrets x;
     uint8_t canonical[32];
-    hash_canonical_request(&x.sha, req, payload_sha256, canonical);
+    hash_canonical_request(&x.u.sha, req, payload_sha256, canonical);
     derive_signing_key(&x, cred->secret_key, date, req->service);
 
     br_hmac_key_init(&x.kc, &br_sha256_vtable, x.key, 32);
-    br_hmac_init(&x.hc, &x.kc, 0);
-    tc3_sink s = {NULL, &x.hc, NULL, RVK_OK};
+    br_hmac_init(&x.u.hc, &x.kc, 0);
+    tc3_sink s = {NULL, &x.u.hc, NULL, RVK_OK};
     emit_string_to_sign(&s, req, date, canonical);
-    br_hmac_out(&x.hc, x.mac);
+    br_hmac_out(&x.u.hc, x.mac);
 
     rvk_buf_append_hex(&auth, x.mac, sizeof x.mac); /* room checked above */
     out->authorization[auth.len] = '\0';
