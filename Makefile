@@ -115,6 +115,14 @@ $(BUILD)/asan/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(ASAN_LIB) $(ASAN_PORTLIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $(SAN) $< $(UNIT_SUPPORT) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -lcmocka -o $@
 
+# test_tc3 reads the SDK vectors as C data generated at build time.
+$(BUILD)/gen/tc3_vectors.h: tests/vectors/tc3.json tools/gen_tc3_vectors.py
+	@mkdir -p $(dir $@)
+	@python3 tools/gen_tc3_vectors.py $< $@
+
+$(BUILD)/unit/test_tc3 $(BUILD)/asan/unit/test_tc3: $(BUILD)/gen/tc3_vectors.h
+$(BUILD)/unit/test_tc3 $(BUILD)/asan/unit/test_tc3: CFLAGS_TEST += -I$(BUILD)/gen
+
 unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
 test: all unit

@@ -32,8 +32,9 @@ typedef struct rvk_json_writer {
 void rvk_json_writer_init(rvk_json_writer *w, rvk_buf *out);
 
 /* Append "key":"value" with SDK escaping. Errors: RVK_ERR_ENCODING for
- * invalid UTF-8 (overlong, surrogates, > U+10FFFF, truncated) in key or
- * value; RVK_ERR_BUFFER_TOO_SMALL. */
+ * invalid UTF-8 (overlong, surrogates, > U+10FFFF, truncated, stray
+ * continuation) in key or value; RVK_ERR_BUFFER_TOO_SMALL; RVK_ERR_ARG for
+ * a NULL key, or a NULL value with value_len > 0. */
 rvk_err rvk_json_member_string(rvk_json_writer *w, const char *key,
                                const char *value, size_t value_len);
 

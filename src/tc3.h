@@ -73,7 +73,10 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred,
  * in the SDK's order: X-TC-Action, X-TC-Region (if set), X-TC-Timestamp,
  * X-TC-Version, X-TC-Token (if set), X-TC-Language (if set), Content-Type,
  * Authorization. Host and Content-Length are the HTTP writer's job.
- * Errors: RVK_ERR_BUFFER_TOO_SMALL, RVK_ERR_HEADER_INJECTION.
+ * Errors: RVK_ERR_BUFFER_TOO_SMALL, RVK_ERR_HEADER_INJECTION (CR, LF or
+ * another control byte but HTAB in a value), RVK_ERR_ARG (action/version
+ * missing, sig->authorization not NUL-terminated, or sig->date not the
+ * date of req->timestamp). On error b->len is unchanged.
  */
 rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
                               const rvk_tc3_request *req,
