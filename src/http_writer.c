@@ -9,7 +9,14 @@ static bool is_tchar(unsigned char c)
         (c >= '0' && c <= '9')) {
         return true;
     }
-    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
+    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
+    case '~':
+        return true;
+    default:
+        return false;
+    }
 }
 
 /* CR and LF end a line on the wire; NUL ends a C string in whoever reads

@@ -1031,6 +1031,14 @@ static void test_unknown_headers_are_ignored(void **state)
     assert_string_equal(o->date, "");
 }
 
+static void test_header_name_may_use_every_tchar(void **state)
+{
+    (void)state;
+    static const char rsp[] = "HTTP/1.1 200 OK\r\n!#$%&'*+-.^_`|~09azAZ: v\r\nContent-Length: 0\r\n\r\n";
+    const outcome *o = READ(rsp);
+    ASSERT_COMPLETE(o, rsp);
+}
+
 static void test_header_value_may_be_empty(void **state)
 {
     (void)state;
@@ -1978,6 +1986,7 @@ int main(void)
         cmocka_unit_test(test_absent_kept_headers_are_empty),
         cmocka_unit_test(test_header_names_are_case_insensitive),
         cmocka_unit_test(test_unknown_headers_are_ignored),
+        cmocka_unit_test(test_header_name_may_use_every_tchar),
         cmocka_unit_test(test_header_value_may_be_empty),
         cmocka_unit_test(test_header_value_may_hold_obs_text_and_inner_tabs),
         cmocka_unit_test(test_retry_after_delta_seconds),

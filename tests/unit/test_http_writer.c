@@ -380,6 +380,12 @@ static void test_host_plain_non_default_port_written(void **state)
     host_writes("h-1.x", 65535, false, "Host: h-1.x:65535\r\n");
 }
 
+static void test_host_keeps_letter_case(void **state)
+{
+    (void)state;
+    host_writes("API.Example-9.COM", 443, true, "Host: API.Example-9.COM\r\n");
+}
+
 static void test_host_rejects_bad_characters(void **state)
 {
     (void)state;
@@ -523,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_host_plain_default_port_omitted),
         cmocka_unit_test(test_host_tls_non_default_port_written),
         cmocka_unit_test(test_host_plain_non_default_port_written),
+        cmocka_unit_test(test_host_keeps_letter_case),
         cmocka_unit_test(test_host_rejects_bad_characters),
         cmocka_unit_test(test_host_rejects_cr_lf),
         cmocka_unit_test(test_host_rejects_port_zero),
