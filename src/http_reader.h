@@ -54,19 +54,22 @@
  *                            not counted): _HEAD_TOO_LARGE
  *   RVK_HTTP_MAX_KEPT_VALUE  see above: RVK_ERR_HTTP_HEADER
  *   RVK_HTTP_MAX_BODY        body bytes, if non-zero: _BODY_TOO_LARGE
- *                            (as soon as a length or chunk size says so)
+ *                            as soon as a length or chunk size says so;
+ *                            a close-delimited body delivers the bytes up
+ *                            to the limit, then fails on the next one
  *
  * Usage:
  *   rvk_http_reader_init(&r, false);
- *   while (have bytes) {
+ *   until DONE {          (n may be 0: HEADERS can be followed by DONE
+ *                          without another byte)
  *       err = rvk_http_reader_feed(&r, p, n, &used, &ev, &body, &body_len);
  *       if (err) fail;  p += used; n -= used;
  *       switch (ev) { case RVK_HTTP_EV_HEADERS: ...r.status...;
  *                     case RVK_HTTP_EV_BODY: consume(body, body_len);
  *                     case RVK_HTTP_EV_DONE: finished;
- *                     case RVK_HTTP_EV_NEED_MORE: read more; }
+ *                     case RVK_HTTP_EV_NEED_MORE: read more into p, n; }
  *   }
- *   on transport EOF: err = rvk_http_reader_finish(&r, clean);
+ *   on transport EOF: err = rvk_http_reader_finish(&r, clean, &ev);
  * After an error the reader stays failed: every later call returns it.
  */
 #ifndef RVK_HTTP_READER_H
