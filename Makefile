@@ -125,6 +125,20 @@ $(BUILD)/unit/test_tc3 $(BUILD)/asan/unit/test_tc3: CFLAGS_TEST += -I$(BUILD)/ge
 
 unit: $(UNIT_BINS) $(ASAN_UNIT_BINS)
 
+# The reader's RVK_HTTP_MAX_BODY checks exist only in a build that sets a
+# limit: build the reader once more that way, with its body-limit tests.
+HTTP_BODY_LIMIT := -DRVK_HTTP_MAX_BODY=16 -DRVK_TEST_BODY_LIMIT
+HTTP_BODY_LIMIT_SRC := tests/unit/test_http_reader.c src/http_reader.c
+unit: $(BUILD)/unit/test_http_reader_body_limit $(BUILD)/asan/unit/test_http_reader_body_limit
+
+$(BUILD)/unit/test_http_reader_body_limit: $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(LIB) $(PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $(HTTP_BODY_LIMIT) $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(PORTLIB) $(LIB) $(BRLIB) -lcmocka -o $@
+
+$(BUILD)/asan/unit/test_http_reader_body_limit: $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $(SAN) $(HTTP_BODY_LIMIT) $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -lcmocka -o $@
+
 test: all unit
 	@tests/run_tests.sh
 

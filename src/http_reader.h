@@ -19,22 +19,57 @@
  *    the transport reports a clean close (TLS close_notify).
  *  - Bytes after a complete response are not consumed: they belong to the
  *    next response on a kept-alive connection.
+ *  - Transfer-Encoding in an HTTP/1.0 response is
+ *    RVK_ERR_HTTP_TRANSFER_ENCODING (RFC 9112 6.1: faulty framing).
  *
- * Limits (rvk_config.h): RVK_HTTP_MAX_LINE, RVK_HTTP_MAX_HEADERS,
- * RVK_HTTP_MAX_HEAD_BYTES, RVK_HTTP_MAX_KEPT_VALUE, RVK_HTTP_MAX_BODY;
- * exceeding any is its own error.
+ * Syntax decisions (strict: the servers we talk to are known):
+ *  - Every line ends in CRLF. A bare LF or a CR not followed by LF is an
+ *    error (status line: RVK_ERR_HTTP_STATUS_LINE; header or trailer:
+ *    RVK_ERR_HTTP_HEADER; chunk framing: RVK_ERR_HTTP_CHUNK).
+ *  - Status line: "HTTP/1.1" or "HTTP/1.0", SP, exactly three digits in
+ *    100..599, then nothing, or SP and a reason phrase (possibly empty)
+ *    without control characters other than HTAB.
+ *  - Field names are tokens touching the colon; a line starting with SP or
+ *    HTAB (obsolete folding) is RVK_ERR_HTTP_HEADER; values may not hold
+ *    control characters other than HTAB. Interim heads and trailers are
+ *    validated the same way, but their fields carry no meaning.
+ *  - Date, Content-Type, Location and Retry-After may appear once each
+ *    (again: RVK_ERR_HTTP_HEADER); their values, trimmed of OWS, must fit
+ *    in RVK_HTTP_MAX_KEPT_VALUE - 1 bytes (else RVK_ERR_HTTP_HEADER).
+ *    Retry-After is read as delta-seconds (capped at 2^31); any other
+ *    form, such as an HTTP-date, leaves retry_after_s at -1.
+ *  - Chunk sizes are hex (either case), at most UINT64_MAX; chunk
+ *    extensions are skipped (only checked for control characters).
+ *  - More than RVK_HTTP_MAX_INTERIM 1xx heads is
+ *    RVK_ERR_HTTP_UNEXPECTED_STATUS.
+ *
+ * Limits (rvk_config.h), each with its own error:
+ *   RVK_HTTP_MAX_LINE        any one line (status, field, chunk-size,
+ *                            trailer), CRLF excluded: _LINE_TOO_LONG
+ *   RVK_HTTP_MAX_HEADERS     field lines of the whole response: interim
+ *                            heads, final head and trailers together:
+ *                            _TOO_MANY_HEADERS
+ *   RVK_HTTP_MAX_HEAD_BYTES  bytes of those same lines, status lines and
+ *                            CRLFs included (chunk-size lines and data are
+ *                            not counted): _HEAD_TOO_LARGE
+ *   RVK_HTTP_MAX_KEPT_VALUE  see above: RVK_ERR_HTTP_HEADER
+ *   RVK_HTTP_MAX_BODY        body bytes, if non-zero: _BODY_TOO_LARGE
+ *                            as soon as a length or chunk size says so;
+ *                            a close-delimited body delivers the bytes up
+ *                            to the limit, then fails on the next one
  *
  * Usage:
  *   rvk_http_reader_init(&r, false);
- *   while (have bytes) {
+ *   until DONE {          (n may be 0: HEADERS can be followed by DONE
+ *                          without another byte)
  *       err = rvk_http_reader_feed(&r, p, n, &used, &ev, &body, &body_len);
  *       if (err) fail;  p += used; n -= used;
  *       switch (ev) { case RVK_HTTP_EV_HEADERS: ...r.status...;
  *                     case RVK_HTTP_EV_BODY: consume(body, body_len);
  *                     case RVK_HTTP_EV_DONE: finished;
- *                     case RVK_HTTP_EV_NEED_MORE: read more; }
+ *                     case RVK_HTTP_EV_NEED_MORE: read more into p, n; }
  *   }
- *   on transport EOF: err = rvk_http_reader_finish(&r, clean);
+ *   on transport EOF: err = rvk_http_reader_finish(&r, clean, &ev);
  * After an error the reader stays failed: every later call returns it.
  */
 #ifndef RVK_HTTP_READER_H
@@ -75,6 +110,8 @@ typedef struct rvk_http_reader {
     bool conn_close;
     bool conn_keep_alive;
     bool cr_seen;
+    bool interim_head;        /* the head being read is a 1xx */
+    uint8_t kept_seen;        /* which kept fields have been seen */
     uint8_t interim;
     uint16_t header_count;
     uint32_t head_bytes;
@@ -91,7 +128,14 @@ void rvk_http_reader_init(rvk_http_reader *r, bool head_request);
  * Outputs: *consumed = bytes used (<= len); *event = what happened;
  * for RVK_HTTP_EV_BODY, *body and *body_len point into `in`. Returns after
  * each event, so call again with the unconsumed rest.
- * Errors: RVK_ERR_HTTP_* as documented above; sticky.
+ * Errors: RVK_ERR_HTTP_* as documented above; sticky. On error *event is
+ * RVK_HTTP_EV_NEED_MORE and *consumed counts the bytes examined, the
+ * offending one included. RVK_ERR_ARG (NULL pointer, or in NULL with
+ * len > 0) is returned without touching r.
+ * NEED_MORE is reported only with *consumed == len. len may be 0: a
+ * response without body reports HEADERS, then DONE on the next call
+ * without needing further bytes. After DONE, every call reports DONE
+ * again and consumes nothing.
  */
 rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
                              size_t *consumed, rvk_http_event *event,
@@ -102,7 +146,9 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
  * clean: the close was orderly (TLS close_notify, or TCP FIN on plain HTTP).
  * Returns RVK_OK if the response is complete (close-delimited bodies only
  * with a clean close; *event becomes RVK_HTTP_EV_DONE); otherwise
- * RVK_ERR_NET_CLOSED (truncated) or RVK_ERR_NET_UNCLEAN_CLOSE.
+ * RVK_ERR_NET_CLOSED (truncated, whatever `clean` says) or
+ * RVK_ERR_NET_UNCLEAN_CLOSE (a close-delimited body ended uncleanly).
+ * Errors are sticky like those of feed.
  */
 rvk_err rvk_http_reader_finish(rvk_http_reader *r, bool clean,
                                rvk_http_event *event);

@@ -5,8 +5,12 @@
  * in a method, target, header name or value is RVK_ERR_HEADER_INJECTION;
  * a header name that is not an RFC 9110 token is RVK_ERR_HEADER_NAME; a
  * method that is not a token or a target that is not origin-form ("/...",
- * visible ASCII only) is RVK_ERR_ARG. On any error the buffer length is
- * left as it was before the call.
+ * visible ASCII only) is RVK_ERR_ARG. A header value holding any other
+ * control octet (only HTAB is allowed) is RVK_ERR_ARG; so are NULL
+ * arguments. Injection is checked first, so a string with both a CR and a
+ * bad character reports RVK_ERR_HEADER_INJECTION. On any error
+ * (RVK_ERR_BUFFER_TOO_SMALL included) the buffer length is left as it was
+ * before the call, and nothing before that length is modified.
  */
 #ifndef RVK_HTTP_WRITER_H
 #define RVK_HTTP_WRITER_H
@@ -31,7 +35,8 @@ rvk_err rvk_http_write_header_str(rvk_buf *b, const char *name,
 
 /* "Host: host\r\n" or "Host: host:port\r\n": the port is written only when
  * it is not the scheme's default (443 with tls, 80 without). The host must
- * be a DNS name or IPv4 literal (letters, digits, '-', '.'). */
+ * be a DNS name or IPv4 literal (letters, digits, '-', '.'), else
+ * RVK_ERR_ARG; port 0 is RVK_ERR_ARG. */
 rvk_err rvk_http_write_host(rvk_buf *b, const char *host, uint16_t port,
                             bool tls);
 
