@@ -106,6 +106,10 @@ $(RVKCTL): $(HOST_SRC) $(LIB) $(PORTLIB) $(BRLIB)
 	@$(CC) $(CFLAGS_CORE) -Iboards/host $(HOST_SRC) $(PORTLIB) $(LIB) $(BRLIB) -o $@
 	@echo "  LD      $@"
 
+# The same CLI with ASan+UBSan, for the hostile-server suite.
+$(BUILD)/asan/rvkctl: $(HOST_SRC) $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
+	@$(CC) $(CFLAGS_CORE) $(SAN) -Iboards/host $(HOST_SRC) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -o $@
+
 # ---- unit tests (plain and ASan+UBSan) --------------------------------------
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(LIB) $(PORTLIB) $(BRLIB)
 	@mkdir -p $(dir $@)
@@ -139,7 +143,7 @@ $(BUILD)/asan/unit/test_http_reader_body_limit: $(HTTP_BODY_LIMIT_SRC) $(UNIT_SU
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $(SAN) $(HTTP_BODY_LIMIT) $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -lcmocka -o $@
 
-test: all unit
+test: all unit $(BUILD)/asan/rvkctl
 	@tests/run_tests.sh
 
 clean:
