@@ -25,7 +25,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wconversion -Wstrict-prototypes \
            -Wundef -Wold-style-definition
 CSTD    := -std=c99
 OPT     ?= -O2 -g
-INCS    := -Iinclude -Isrc -I$(BEARSSL)/inc -I$(JSMN) -Iport/posix -Iport/bearssl
+INCS    := -Iinclude -Isrc -isystem $(BEARSSL)/inc -I$(JSMN) -Iport/posix -Iport/bearssl
 CFLAGS_CORE := $(CSTD) $(WARN) $(OPT) $(INCS) -D_POSIX_C_SOURCE=200809L
 # Tests and boards: same strictness except -Wconversion (cmocka's macros).
 CFLAGS_TEST := $(CSTD) -Wall -Wextra -Werror -Wshadow $(OPT) $(INCS) -Itests/unit \
