@@ -135,6 +135,11 @@ $(BUILD)/sim/tls_probe: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $< $(PORTLIB) $(LIB) $(BRLIB) -o $@
 
+# The same probe with the library built under ASan+UBSan.
+$(BUILD)/asan/sim/tls_probe: tests/sim/tls_probe.c $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $(SAN) $< $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -o $@
+
 .PHONY: FORCE
 $(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB) FORCE
 	@test -n "$(ANCHORS_C)" || { echo "ANCHORS_C=file.c required" >&2; exit 1; }

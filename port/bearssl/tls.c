@@ -256,6 +256,19 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     return RVK_OK;
 }
 
+/* send's error set (rvk_port.h): a stream that ended is a reset peer,
+ * an engine that closed (even cleanly) cannot carry the data. */
+static rvk_err send_error(rvk_err err, bool closed)
+{
+    if (err == RVK_ERR_NET_UNCLEAN_CLOSE) {
+        return RVK_ERR_NET_RESET;
+    }
+    if (closed && err == RVK_OK) {
+        return RVK_ERR_TLS_IO;
+    }
+    return err;
+}
+
 static rvk_err tls_send(void *ctx, const uint8_t *buf, size_t len,
                         size_t *sent, uint64_t deadline_ms)
 {
@@ -277,9 +290,7 @@ static rvk_err tls_send(void *ctx, const uint8_t *buf, size_t len,
     }
     eng = &t->sc.eng;
     err = pump(t, BR_SSL_SENDAPP, false, deadline_ms, &closed);
-    if (closed) {
-        return err == RVK_OK ? RVK_ERR_TLS_IO : err;
-    }
+    err = send_error(err, closed);
     if (err != RVK_OK) {
         return err;
     }
@@ -288,18 +299,22 @@ static rvk_err tls_send(void *ctx, const uint8_t *buf, size_t len,
     memcpy(app, buf, n);
     br_ssl_engine_sendapp_ack(eng, n);
     br_ssl_engine_flush(eng, 0);
-    /* Push the record out now: the caller's next step is usually recv. */
+    /* The engine owns these n bytes now, so they count as sent. Push the
+     * record out; if the deadline stops that, every later send/recv/close
+     * flushes the pending record before anything else. */
+    *sent = n;
     while (br_ssl_engine_current_state(eng) & BR_SSL_SENDREC) {
         err = pump(t, BR_SSL_SENDAPP | BR_SSL_RECVAPP | BR_SSL_RECVREC, false,
                    deadline_ms, &closed);
-        if (closed) {
-            return err == RVK_OK ? RVK_ERR_TLS_IO : err;
+        err = send_error(err, closed);
+        if (err == RVK_ERR_NET_TIMEOUT) {
+            break;
         }
         if (err != RVK_OK) {
+            *sent = 0;
             return err;
         }
     }
-    *sent = n;
     return RVK_OK;
 }
 

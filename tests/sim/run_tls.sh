@@ -7,7 +7,9 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 B=${BUILD:-build}
 NAME=vod.intl.tencentcloudapi.com
-PROBE=$B/sim/tls_probe
+# The probe runs with the ports built under ASan+UBSan.
+PROBE=$B/asan/sim/tls_probe
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 make -s "$PROBE" || { echo "0 passed, 1 failed"; exit 1; }
 W=$(mktemp -d "${TMPDIR:-/tmp}/rvk-tls.XXXXXX")
