@@ -153,3 +153,23 @@ distclean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- TLS test helpers (tests/sim/run_tls.sh) --------------------------------
+# tls_probe loads anchors from PEM; tls_probe_builtin links the table that
+# tools/pem2c.py generated into ANCHORS_C, compiled with the library's own
+# strict flags as firmware would.
+$(BUILD)/sim/tls_probe: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $< $(PORTLIB) $(LIB) $(BRLIB) -o $@
+
+# The same probe with the library built under ASan+UBSan.
+$(BUILD)/asan/sim/tls_probe: tests/sim/tls_probe.c $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $(SAN) $< $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -o $@
+
+.PHONY: FORCE
+$(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB) FORCE
+	@test -n "$(ANCHORS_C)" || { echo "ANCHORS_C=file.c required" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_CORE) -c $(ANCHORS_C) -o $@-anchors.o
+	@$(CC) $(CFLAGS_TEST) -DRVK_PROBE_BUILTIN $< $@-anchors.o $(PORTLIB) $(LIB) $(BRLIB) -o $@

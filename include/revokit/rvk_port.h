@@ -48,7 +48,8 @@ typedef struct rvk_transport_ops {
      * send - write up to len (> 0) bytes before deadline_ms.
      * On RVK_OK, *sent is in 1..len: a partial send is normal and the
      * caller sends the rest. Errors: RVK_ERR_NET_TIMEOUT (nothing could be
-     * written in time), RVK_ERR_NET_RESET (peer gone), RVK_ERR_TLS_IO.
+     * written in time), RVK_ERR_NET_RESET (peer gone, or not connected),
+     * RVK_ERR_TLS_IO. On error *sent is 0.
      */
     rvk_err (*send)(void *ctx, const uint8_t *buf, size_t len, size_t *sent,
                     uint64_t deadline_ms);
@@ -62,7 +63,8 @@ typedef struct rvk_transport_ops {
      *   RVK_ERR_NET_UNCLEAN_CLOSE: TLS only, the TCP stream ended without
      *     close_notify (a truncation attack cannot be told apart from a
      *     sloppy server; the caller decides).
-     *   RVK_ERR_NET_TIMEOUT, RVK_ERR_NET_RESET, RVK_ERR_TLS_IO.
+     *   RVK_ERR_NET_TIMEOUT, RVK_ERR_NET_RESET (also: not connected),
+     *   RVK_ERR_TLS_IO. On error *got is 0.
      */
     rvk_err (*recv)(void *ctx, uint8_t *buf, size_t len, size_t *got,
                     uint64_t deadline_ms);
@@ -118,10 +120,12 @@ typedef struct rvk_entropy {
 
 typedef struct rvk_storage {
     /* Read record `id` into buf. *got = its length (0 if never written).
-     * Errors: RVK_ERR_STORAGE. */
+     * Errors: RVK_ERR_STORAGE, including a record longer than cap (never
+     * a truncated read). */
     rvk_err (*read)(void *ctx, uint32_t id, uint8_t *buf, size_t cap,
                     size_t *got);
-    /* Replace record `id` with buf[0..len). Errors: RVK_ERR_STORAGE. */
+    /* Replace record `id` with buf[0..len). Errors: RVK_ERR_STORAGE,
+     * including len > RVK_STORAGE_MAX_RECORD. */
     rvk_err (*write)(void *ctx, uint32_t id, const uint8_t *buf, size_t len);
     void *ctx;
 } rvk_storage;

@@ -1,0 +1,68 @@
+/*
+ * file.c - read a whole file (or stdin) into a caller buffer, or fail.
+ */
+#include "rvk_posix.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+rvk_err rvk_posix_read_file(const char *path, uint8_t *buf, size_t cap,
+                            size_t *got)
+{
+    size_t done = 0;
+    rvk_err err = RVK_OK;
+    int fd;
+    bool is_stdin;
+
+    if (got != NULL) {
+        *got = 0;
+    }
+    if (path == NULL || path[0] == '\0' || got == NULL ||
+        (buf == NULL && cap != 0)) {
+        return RVK_ERR_ARG;
+    }
+    is_stdin = strcmp(path, "-") == 0;
+    fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return RVK_ERR_ARG;
+    }
+    for (;;) {
+        uint8_t extra;
+        ssize_t n;
+        if (done < cap) {
+            n = read(fd, buf + done, cap - done);
+        } else {
+            n = read(fd, &extra, 1); /* anything more is too much */
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            err = RVK_ERR_ARG;
+            break;
+        }
+        if (n == 0) {
+            break;
+        }
+        if (done == cap) {
+            err = RVK_ERR_BUFFER_TOO_SMALL;
+            break;
+        }
+        done += (size_t)n;
+    }
+    if (!is_stdin) {
+        (void)close(fd);
+    }
+    if (err != RVK_OK) {
+        if (cap != 0) {
+            rvk_wipe(buf, cap);
+        }
+        return err;
+    }
+    *got = done;
+    return RVK_OK;
+}
