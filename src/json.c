@@ -273,7 +273,11 @@ static const char *reg_path(const rvk_json_stream *s, size_t i)
                                : s->arrays[i - s->scalar_count].path;
 }
 
-/* Members in a path, or 0 if it is empty or has an empty member. */
+/*
+ * Members in a path, or 0 if it is empty, has an empty member, or has a
+ * member longer than the window (names are matched in the window, so such
+ * a member could never be found).
+ */
 static size_t path_parts(const char *p)
 {
     size_t parts = 1;
@@ -285,8 +289,8 @@ static size_t path_parts(const char *p)
             }
             parts++;
             member = 0;
-        } else {
-            member++;
+        } else if (++member > RVK_JSON_WINDOW) {
+            return 0;
         }
     }
     return member == 0 ? 0 : parts;
@@ -371,9 +375,8 @@ static bool top_is_array(const rvk_json_stream *s)
 
 static uint16_t level_match(const rvk_json_stream *s)
 {
-    return s->depth >= 1 && s->depth <= RVK_JSON_MAX_PATH_PARTS
-               ? s->match[s->depth - 1]
-               : 0;
+    /* only called inside an object, so depth >= 1 */
+    return s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
 }
 
 static rvk_err push(rvk_json_stream *s, bool array, uint16_t match)
@@ -805,6 +808,13 @@ static rvk_err scan(rvk_json_stream *s, uint8_t c)
 
 static rvk_err fail(rvk_json_stream *s, rvk_err err)
 {
+    if (s->sink >= 0) {
+        /* no partial value is left behind, and out stays a C string */
+        rvk_json_scalar *sc = &s->scalars[s->sink];
+        sc->out[0] = '\0';
+        sc->len = 0;
+        s->sink = -1;
+    }
     s->err = err;
     rvk_wipe(s->window, s->used);
     s->used = 0;

@@ -637,6 +637,7 @@ static void test_rejects_lone_surrogates(void **state)
         "{\"z\":\"\\ud800\\n\"}",       /* high, then another escape */
         "{\"z\":\"\\ud800\\u0041\"}",   /* high, then a non-surrogate */
         "{\"z\":\"\\ud800\\ud800\"}",   /* high, then high */
+        "{\"z\":\"\\ud800\\ue000\"}",   /* high, then above the lows */
         "{\"z\":\"\\udc00\"}",          /* low alone */
         "{\"a\":\"\\udfff\\ud800\"}",   /* reversed pair, wanted field */
     };
@@ -681,7 +682,7 @@ static void test_accepts_utf8_boundaries(void **state)
     static const char *const docs[] = {
         "{\"z\":\"\xC2\x80\xDF\xBF\"}", "{\"z\":\"\xE0\xA0\x80\xEF\xBF\xBF\"}",
         "{\"z\":\"\xED\x9F\xBF\xEE\x80\x80\"}", "{\"z\":\"\xF0\x90\x80\x80\"}",
-        "{\"z\":\"\xF4\x8F\xBF\xBF\"}", "{\"z\":\"\\uDBFF\\uDFFF\\uFFFF\\u0080\\u07FF\\u0800\"}",
+        "{\"z\":\"\xF4\x8F\xBF\xBF\xF1\x80\x80\x80\xF3\xBF\xBF\xBF\"}", "{\"z\":\"\\uDBFF\\uDFFF\\uFFFF\\u0080\\u07FF\\u0800\"}",
     };
     EXPECT_ALL(docs, RVK_OK);
 }
@@ -859,6 +860,23 @@ static void test_huge_string_in_wanted_field_is_too_large(void **state)
     assert_int_equal(parse_plain(doc), RVK_ERR_JSON_TOO_LARGE);
 }
 
+static void test_failed_scalar_leaves_empty_output(void **state)
+{
+    (void)state;
+    fixture *f = fx_new();
+    rvk_json_scalar *a = fx_scalar(f, "a", RVK_JSON_STRING);
+    char small[4];
+    a->out = small;
+    a->cap = sizeof small;
+    assert_int_equal(parse(f, "{\"a\":\"abcdef\"}"), RVK_ERR_JSON_TOO_LARGE);
+    assert_string_equal(small, "");
+    assert_int_equal(a->len, 0);
+    assert_false(a->found);
+    assert_int_equal(parse(f, "{\"a\":\"ab\\q\"}"), RVK_ERR_JSON_SYNTAX);
+    assert_string_equal(small, "");
+    assert_int_equal(a->len, 0);
+}
+
 static void test_scalar_exactly_filling_buffer_fits(void **state)
 {
     (void)state;
@@ -941,6 +959,81 @@ static void test_element_at_token_limit_fits(void **state)
     snprintf(doc + n, sizeof doc - n, "]]}");
     assert_int_equal(parse(f, doc), RVK_OK);
     assert_int_equal(f->ar[0].count, 1);
+}
+
+/*
+ * Elements ["y...y",X] sized around the window: whatever byte crosses the
+ * limit (string, number, literal, comma, colon, bracket), the result is
+ * exactly "fits" or RVK_ERR_JSON_TOO_LARGE.
+ */
+static void test_element_overflow_caught_at_every_byte_kind(void **state)
+{
+    (void)state;
+    static const char *const tails[] = {
+        "true", "12345", "\"str\"", "{\"k\":[]}", "null", "[[],{}]",
+    };
+    static char doc[RVK_JSON_WINDOW * 2 + 64];
+    for (size_t t = 0; t < sizeof tails / sizeof tails[0]; t++) {
+        size_t tail = strlen(tails[t]);
+        for (size_t fill = RVK_JSON_WINDOW - 20; fill < RVK_JSON_WINDOW; fill++) {
+            fixture *f = fx_new();
+            fx_array(f, "a", false);
+            size_t n = (size_t)snprintf(doc, sizeof doc, "{\"a\":[[\"");
+            memset(doc + n, 'y', fill);
+            n += fill;
+            snprintf(doc + n, sizeof doc - n, "\", %s]]}", tails[t]);
+            /* element: ["y..y",tail] without the space */
+            size_t element = fill + 5 + tail;
+            rvk_err got = fx_run(f, doc, strlen(doc), FEED_RANDOM, (uint32_t)fill);
+            assert_int_equal(got, element <= RVK_JSON_WINDOW - 1
+                                      ? RVK_OK : RVK_ERR_JSON_TOO_LARGE);
+        }
+    }
+}
+
+static void test_number_element_larger_than_window_is_too_large(void **state)
+{
+    (void)state;
+    static char doc[RVK_JSON_WINDOW * 2 + 64];
+    fixture *f = fx_new();
+    fx_array(f, "a", false);
+    size_t n = (size_t)snprintf(doc, sizeof doc, "{\"a\":[1");
+    memset(doc + n, '0', RVK_JSON_WINDOW);
+    n += RVK_JSON_WINDOW;
+    snprintf(doc + n, sizeof doc - n, "]}");
+    assert_int_equal(parse(f, doc), RVK_ERR_JSON_TOO_LARGE);
+}
+
+static void test_keys_deeper_than_longest_path_are_skipped(void **state)
+{
+    (void)state;
+    char doc[512];
+    fixture *f = fx_new();
+    rvk_json_scalar *sc = fx_scalar(f, "a.a.a.a.a.a.a.a", RVK_JSON_NUMBER);
+    size_t n = 0;
+    for (int i = 0; i < 8; i++) {
+        n += (size_t)snprintf(doc + n, sizeof doc - n, "{\"a\":");
+    }
+    /* "b" sits at the deepest path level; its members lie below every path */
+    n += (size_t)snprintf(doc + n, sizeof doc - n, "7,\"b\":{\"a\":{\"a\":2}}");
+    for (int i = 0; i < 8; i++) {
+        doc[n++] = '}';
+    }
+    doc[n] = '\0';
+    assert_int_equal(parse(f, doc), RVK_OK);
+    assert_string_equal(sc->out, "7");
+}
+
+static void test_callback_error_on_number_element_stops_stream(void **state)
+{
+    (void)state;
+    fixture *f = fx_new();
+    rvk_json_array *a = fx_array(f, "a", false);
+    f->fail_at = 0;
+    f->fail_at_err = RVK_ERR_PROTO_SHAPE;
+    assert_int_equal(parse(f, "{\"a\":[17 ,2]}"), RVK_ERR_PROTO_SHAPE);
+    assert_int_equal(a->count, 1);
+    assert_string_equal(f->log, "[0] k2 n1 17\n");
 }
 
 /* ---- hostile input: truncation and shape --------------------------------- */
@@ -1049,7 +1142,17 @@ static void test_bad_registrations_are_arg_errors(void **state)
         fx_scalar(f, bad_paths[i], RVK_JSON_STRING);
         assert_int_equal(parse(f, "{}"), RVK_ERR_ARG);
     }
+    static char long_member[RVK_JSON_WINDOW + 2];
+    memset(long_member, 'm', RVK_JSON_WINDOW + 1);
     fixture *f = fx_new();
+    fx_scalar(f, long_member, RVK_JSON_STRING); /* could never match */
+    assert_int_equal(parse(f, "{}"), RVK_ERR_ARG);
+    f = fx_new();
+    long_member[RVK_JSON_WINDOW] = '\0';
+    fx_scalar(f, long_member, RVK_JSON_STRING); /* exactly the window */
+    assert_int_equal(parse(f, "{}"), RVK_OK);
+
+    f = fx_new();
     fx_scalar(f, "a.b.c.d.e.f.g.h", RVK_JSON_STRING); /* 8 members: fine */
     assert_int_equal(parse(f, "{}"), RVK_OK);
 
@@ -1076,11 +1179,17 @@ static void test_bad_registrations_are_arg_errors(void **state)
     assert_int_equal(rvk_json_stream_finish(&f->s), RVK_ERR_ARG);
 
     f = fx_new();
+    fx_scalar(f, "a", RVK_JSON_STRING)->out = NULL;
+    assert_int_equal(parse(f, "{}"), RVK_ERR_ARG);
+
+    f = fx_new();
     fx_array(f, "l", false)->on_element = NULL;
     assert_int_equal(parse(f, "{}"), RVK_ERR_ARG);
 
     rvk_json_stream s;
     rvk_json_stream_init(&s, NULL, 1, NULL, 0);
+    assert_int_equal(rvk_json_stream_finish(&s), RVK_ERR_ARG);
+    rvk_json_stream_init(&s, NULL, 0, NULL, 1);
     assert_int_equal(rvk_json_stream_finish(&s), RVK_ERR_ARG);
 }
 
@@ -1318,6 +1427,9 @@ static void test_element_string_of_non_string_is_type_error(void **state)
         assert_int_equal(p->err[i], RVK_ERR_JSON_TYPE);
         assert_string_equal(p->out[i], "");
     }
+    jsmntok_t t = {JSMN_PRIMITIVE, 0, 1, 0, -1};
+    rvk_json_element e = {"1", &t, 1};
+    assert_int_equal(rvk_json_element_string(&e, NULL, 0, NULL), RVK_ERR_JSON_TYPE);
 }
 
 static void test_element_string_too_large(void **state)
@@ -1367,6 +1479,33 @@ static void test_element_member_rejects_invalid_key_text(void **state)
     assert_int_equal(rvk_json_element_member(&e, "q", RVK_JSON_NUMBER, out,
                                              sizeof out, NULL, NULL),
                      RVK_ERR_JSON_SYNTAX);
+    /* a name cut inside a surrogate pair */
+    static const char cut[] = "{\"\\ud800\":1}";
+    jsmntok_t tc[3] = {
+        {JSMN_OBJECT, 0, 13, 1, -1},
+        {JSMN_STRING, 2, 8, 1, 0},
+        {JSMN_PRIMITIVE, 10, 11, 0, 1},
+    };
+    rvk_json_element ec = {cut, tc, 3};
+    assert_int_equal(rvk_json_element_member(&ec, "q", RVK_JSON_NUMBER, out,
+                                             sizeof out, NULL, NULL),
+                     RVK_ERR_JSON_SYNTAX);
+    static const char ok[] = "{\"q\":1}";
+    jsmntok_t to[3] = {
+        {JSMN_OBJECT, 0, 7, 1, -1},
+        {JSMN_STRING, 2, 3, 1, 0},
+        {JSMN_PRIMITIVE, 5, 6, 0, 1},
+    };
+    /* a name with no value token after it */
+    rvk_json_element en = {ok, to, 2};
+    assert_int_equal(rvk_json_element_member(&en, "q", RVK_JSON_NUMBER, out,
+                                             sizeof out, NULL, NULL),
+                     RVK_ERR_PROTO_SHAPE);
+    /* no room even for the terminator */
+    rvk_json_element eo = {ok, to, 3};
+    assert_int_equal(rvk_json_element_member(&eo, "q", RVK_JSON_NUMBER, NULL, 0,
+                                             NULL, NULL),
+                     RVK_ERR_JSON_TOO_LARGE);
 }
 
 /* ---- rvk_json_parse_int --------------------------------------------------------- */
@@ -1618,12 +1757,17 @@ int main(void)
         cmocka_unit_test(test_very_deep_nesting_fails_fast_without_crash),
         cmocka_unit_test(test_huge_string_in_skipped_field_is_fine),
         cmocka_unit_test(test_huge_string_in_wanted_field_is_too_large),
+        cmocka_unit_test(test_failed_scalar_leaves_empty_output),
         cmocka_unit_test(test_scalar_exactly_filling_buffer_fits),
         cmocka_unit_test(test_number_scalar_longer_than_buffer_is_too_large),
         cmocka_unit_test(test_element_filling_window_fits),
         cmocka_unit_test(test_element_larger_than_window_is_too_large),
         cmocka_unit_test(test_element_needing_too_many_tokens_is_too_large),
         cmocka_unit_test(test_element_at_token_limit_fits),
+        cmocka_unit_test(test_element_overflow_caught_at_every_byte_kind),
+        cmocka_unit_test(test_number_element_larger_than_window_is_too_large),
+        cmocka_unit_test(test_keys_deeper_than_longest_path_are_skipped),
+        cmocka_unit_test(test_callback_error_on_number_element_stops_stream),
         cmocka_unit_test(test_empty_body_is_truncated),
         cmocka_unit_test(test_whitespace_only_body_is_truncated),
         cmocka_unit_test(test_every_cut_of_a_document_is_truncated),
