@@ -15,21 +15,34 @@
  * jsmn tokens + a depth stack). A list of 100,000 elements uses exactly the
  * RAM of a list of one: each element is tokenised by jsmn inside the
  * sliding window, delivered, and the window is compacted (unread bytes
- * moved to the front, offsets rebased).
+ * moved to the front, offsets rebased). Input is consumed as it arrives,
+ * so after a delivery nothing is left unread and every element starts at
+ * window offset 0; whitespace between an element's tokens is not kept.
+ * Scalars are decoded straight into their caller buffers, not the window.
+ * The window is wiped after each element (elements may hold credentials).
  *
  * Defined results for hostile input (all sticky):
  *   invalid JSON anywhere (also in skipped parts)  RVK_ERR_JSON_SYNTAX
  *   nesting deeper than RVK_JSON_MAX_DEPTH         RVK_ERR_JSON_DEPTH
- *   a registered value (or one array element) larger than the window, or
- *   needing more than RVK_JSON_MAX_TOKENS tokens   RVK_ERR_JSON_TOO_LARGE
+ *   one array element longer than the window less one byte (whitespace
+ *   between its tokens excluded), or needing more
+ *   than RVK_JSON_MAX_TOKENS tokens                RVK_ERR_JSON_TOO_LARGE
  *   a registered scalar longer than its buffer     RVK_ERR_JSON_TOO_LARGE
  *   a registered path holding a disallowed kind    RVK_ERR_JSON_TYPE
  *   a registered path appearing twice              RVK_ERR_JSON_DUPLICATE
  *   body ends before the top-level value closes    RVK_ERR_JSON_TRUNCATED
  *   anything but whitespace after the top value    RVK_ERR_JSON_SYNTAX
  *   top-level value not an object                  RVK_ERR_PROTO_SHAPE
+ * An empty body is RVK_ERR_JSON_TRUNCATED. "A registered path appearing
+ * twice" includes the objects on the way ("Response" twice when
+ * "Response.RequestId" is registered) and names equal after unescaping.
+ * A path whose value is an object that another registration looks into
+ * ("data" as array and "data.items" both registered, data an object) is
+ * not a type error; a path below a non-object is simply not found.
+ * A member name containing '.' never matches (paths split on '.').
  * Missing paths are not errors here: check `found` and decide.
- * Errors returned by an element callback stop the stream and are returned.
+ * Errors returned by an element callback stop the stream and are returned
+ * (the element that returned it is counted in `count`).
  */
 #ifndef RVK_JSON_H
 #define RVK_JSON_H
@@ -92,6 +105,25 @@ typedef struct rvk_json_array {
     bool found;                 /* out: the path held an array (or null) */
 } rvk_json_array;
 
+/*
+ * Limits of the registrations themselves (not of the input): at most
+ * RVK_JSON_MAX_REGISTRATIONS scalars + arrays per stream, each path at most
+ * RVK_JSON_MAX_PATH_PARTS members long. Breaking either, or registering a
+ * path twice, makes init store RVK_ERR_ARG, which feed/finish then return.
+ */
+#define RVK_JSON_MAX_REGISTRATIONS 16
+#define RVK_JSON_MAX_PATH_PARTS 8
+
+/* private: decoder of one string's bytes (escapes, surrogates, UTF-8) */
+typedef struct rvk_json_strdec {
+    uint16_t unit;  /* \u code unit being read */
+    uint16_t high;  /* pending high surrogate, 0 if none */
+    uint8_t state;
+    uint8_t need;   /* UTF-8 continuation bytes still expected */
+    uint8_t lo, hi; /* allowed range of the next continuation byte */
+    uint8_t hex;    /* hex digits read so far in \u */
+} rvk_json_strdec;
+
 typedef struct rvk_json_stream {
     rvk_json_scalar *scalars;
     size_t scalar_count;
@@ -99,18 +131,26 @@ typedef struct rvk_json_stream {
     size_t array_count;
     rvk_err err;          /* sticky */
     /* private: the scanner, path stack and window */
-    int state;
-    uint32_t depth;
-    uint32_t flags;
-    uint8_t stack[RVK_JSON_MAX_DEPTH];     /* container kind per level */
-    int16_t match[RVK_JSON_MAX_DEPTH + 1]; /* path match state per level */
-    size_t key_len;
-    char key[64];
+    uint8_t mode;         /* what the scanner expects next */
+    uint8_t sub;          /* number grammar state, or literal position */
+    uint8_t literal;      /* which of true/false/null is being read */
+    uint8_t depth;        /* open containers */
+    uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
+    bool in_key;          /* the string being read is a member name */
+    bool key_match;       /* ... and is decoded into the window to match */
+    bool key_overflow;    /* ... but did not fit: it matches nothing */
+    bool in_element;      /* bytes go to the window as part of an element */
+    int8_t sink;          /* scalar receiving the current value, -1 none */
+    int8_t capture;       /* array whose elements are captured, -1 none */
+    uint8_t capture_depth;/* depth of that array's elements' parent */
+    /* registrations still matching the path, per object level, and those
+       already met at that level (a second meeting is a duplicate) */
+    uint16_t match[RVK_JSON_MAX_PATH_PARTS];
+    uint16_t seen[RVK_JSON_MAX_PATH_PARTS];
+    uint16_t leaf;        /* registrations ending at the last key */
+    uint16_t cont;        /* registrations continuing below the last key */
+    rvk_json_strdec str;
     size_t used;          /* bytes held in window */
-    size_t capture_start; /* window offset of the value being captured */
-    int capture;          /* which registration is capturing, -1 none */
-    uint32_t scan;        /* scanner micro-state (string/escape/literal) */
-    jsmn_parser parser;
     jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     char window[RVK_JSON_WINDOW];
 } rvk_json_stream;
