@@ -108,8 +108,10 @@ typedef struct rvk_json_array {
 /*
  * Limits of the registrations themselves (not of the input): at most
  * RVK_JSON_MAX_REGISTRATIONS scalars + arrays per stream, each path at most
- * RVK_JSON_MAX_PATH_PARTS members long. Breaking either, or registering a
- * path twice, makes init store RVK_ERR_ARG, which feed/finish then return.
+ * RVK_JSON_MAX_PATH_PARTS members of 1..RVK_JSON_WINDOW bytes. Breaking
+ * one, registering a path twice, a NULL path/out/on_element, cap 0, or an
+ * accept mask that is empty or not only scalars makes init store
+ * RVK_ERR_ARG, which feed/finish then return.
  */
 #define RVK_JSON_MAX_REGISTRATIONS 16
 #define RVK_JSON_MAX_PATH_PARTS 8
@@ -142,7 +144,8 @@ typedef struct rvk_json_stream {
     bool in_element;      /* bytes go to the window as part of an element */
     int8_t sink;          /* scalar receiving the current value, -1 none */
     int8_t capture;       /* array whose elements are captured, -1 none */
-    uint8_t capture_depth;/* depth of that array's elements' parent */
+    uint8_t capture_depth;/* depth inside that array (where its elements
+                             start and end) */
     /* registrations still matching the path, per object level, and those
        already met at that level (a second meeting is a duplicate) */
     uint16_t match[RVK_JSON_MAX_PATH_PARTS];
