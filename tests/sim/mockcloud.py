@@ -580,6 +580,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         http.server.BaseHTTPRequestHandler.setup(self)
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
         with self.server.app.lock:
             self.server.conn_seq += 1
             self.conn_id = self.server.conn_seq
@@ -618,10 +622,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if ctype:
             self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
+        # Head and body in one write: no Nagle/delayed-ACK pause per request.
+        self._headers_buffer.append(b"\r\n")
         if self.command != "HEAD":
-            self.wfile.write(body)
-        self.wfile.flush()
+            self._headers_buffer.append(body)
+        self.flush_headers()
         if self.log_entry is not None:
             self.log_entry["response"] = {"status": status,
                                           "error_code": self.resp_error_code}
