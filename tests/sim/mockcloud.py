@@ -1454,10 +1454,13 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
 
 
 def main(argv=None):
+    doc = __doc__
     ap = argparse.ArgumentParser(
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Local mock of Tencent Cloud VOD, API Gateway and new-api "
-                    "for revokit tests. See the module docstring (head of this "
-                    "file) for the model, the control API and the seed format.")
+                    "for revokit tests (127.0.0.1 only). The error model is "
+                    "described at the head of mockcloud.py.",
+        epilog=doc[doc.index("Control interface"):])
     ap.add_argument("--port", type=int, default=0,
                     help="TCP port on 127.0.0.1 (0 = ephemeral; the bound port is "
                          "printed on stdout as 'mockcloud listening on 127.0.0.1:PORT')")

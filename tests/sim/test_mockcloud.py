@@ -677,5 +677,41 @@ class TestNewApiLimitsAndRelay(Base):
         self.assertEqual((st, json.loads(b)["ok"]), (200, True))
 
 
+class TestStandalone(unittest.TestCase):
+    def test_demo_seed_over_plain_http_and_reset_restores_it(self):
+        d = tempfile.mkdtemp(prefix="mockplain-")
+        ready = os.path.join(d, "ready")
+        p = subprocess.Popen([sys.executable, os.path.join(HERE, "mockcloud.py"),
+                              "--plain-http", "--seed", os.path.join(HERE, "seed-demo.json"),
+                              "--newapi-mode", "legacy", "--ready-file", ready],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.time() + 10
+            while not os.path.exists(ready) and time.time() < deadline:
+                time.sleep(0.02)
+            with open(ready) as f:
+                port = int(f.read().split()[0])
+
+            def get(path, headers):
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                c.request("GET", path, headers=headers)
+                r = c.getresponse()
+                out = (r.status, json.loads(r.read()))
+                c.close()
+                return out
+            pat = "ZGVtby1wYXQtZm9yLWRldmljZS1vd25lcg=="
+            st, j = get("/api/token/", {"Host": NA, "Authorization": "Bearer " + pat,
+                                        "New-Api-User": "1"})
+            self.assertEqual([t["id"] for t in j["data"]["items"]], [43, 42])
+            st, j = get("/__mock/state", {"Host": "x"})
+            self.assertEqual(j["config"]["newapi_mode"], "legacy")
+            self.assertEqual(j["vod"]["default_sub_app_id"], 251006666)
+            self.assertEqual(len(j["apigw"]["keys"]), 2)
+        finally:
+            p.terminate()
+            p.wait(10)
+            shutil.rmtree(d, ignore_errors=True)
+
+
 if __name__ == "__main__":
     unittest.main()
