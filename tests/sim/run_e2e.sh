@@ -3,4 +3,4 @@
 # all on 127.0.0.1.
 set -u
 cd "$(dirname "$0")" || exit 2
-exec python3 unittest_summary.py test_rvkctl
+exec python3 unittest_runner.py test_rvkctl test_client_vs_hostile
