@@ -244,12 +244,14 @@ static rvk_err send_all(rvk_client *c, const uint8_t *p, size_t n)
     return RVK_OK;
 }
 
-/* Feed buffered bytes to the reader (and body bytes to the JSON layer). */
-static rvk_err pump(rvk_client *c, rvk_exchange *ex, bool *done, rvk_err *body_err,
-                    bool *got_any)
+/* Feed buffered bytes to the reader (and body bytes to the JSON layer)
+ * until it asks for more input or the response is complete. The reader is
+ * called even with no bytes left: an event (HEADERS) may be followed by
+ * DONE without another byte. */
+static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
 {
     rvk_client_state *st = &c->st;
-    while (st->rx_off < st->rx_len) {
+    for (;;) {
         size_t used = 0;
         rvk_http_event ev = RVK_HTTP_EV_NEED_MORE;
         const uint8_t *body = NULL;
@@ -258,23 +260,30 @@ static rvk_err pump(rvk_client *c, rvk_exchange *ex, bool *done, rvk_err *body_e
                                            st->rx_len - st->rx_off, &used, &ev,
                                            &body, &body_len);
         st->rx_off += used;
-        *got_any = true;
+        if (used > 0) {
+            *got_any = true;
+        }
         if (err != RVK_OK) {
             return err;
         }
-        if (ev == RVK_HTTP_EV_HEADERS) {
+        switch (ev) {
+        case RVK_HTTP_EV_HEADERS:
             learn_date(c, &st->http);
-        } else if (ev == RVK_HTTP_EV_BODY && *body_err == RVK_OK) {
-            *body_err = rvk_json_stream_feed(&st->json, body, body_len);
-        } else if (ev == RVK_HTTP_EV_DONE) {
+            break;
+        case RVK_HTTP_EV_BODY:
+            if (*body_err == RVK_OK) {
+                *body_err = rvk_json_stream_feed(&st->json, body, body_len);
+            }
+            break;
+        case RVK_HTTP_EV_DONE:
             *done = true;
             return RVK_OK;
+        case RVK_HTTP_EV_NEED_MORE:
+            st->rx_off = 0;
+            st->rx_len = 0;
+            return RVK_OK;
         }
-        (void)ex;
     }
-    st->rx_off = 0;
-    st->rx_len = 0;
-    return RVK_OK;
 }
 
 static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
@@ -330,7 +339,7 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
         }
         st->rx_len = got;
         st->rx_off = 0;
-        err = pump(c, ex, &done, body_err, &got_any);
+        err = pump(c, &done, body_err, &got_any);
         if (err != RVK_OK) {
             return err;
         }
