@@ -19,6 +19,7 @@ failed_suites=""
 run_suite() { # name command...
     name=$1; shift
     out="$LOG/$name.log"
+    mkdir -p "$(dirname "$out")"
     "$@" >"$out" 2>&1
     rc=$?
     p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{s+=$1} END {print s+0}')

@@ -8,6 +8,7 @@
  * Faults (see sim.h): --seed N --loss PCT --loss-tx PCT --loss-rx PCT
  *   --delay MS --jitter MS --reorder PCT --reorder-ms MS --dup PCT
  *   --corrupt PCT --rate-kbit N --link-down AT_MS:FOR_MS (repeatable)
+ *   --slirp-clock-scale N (1..20; see sim_config.slirp_clock_scale)
  *
  * The built-in self-check (--get) fetches one URL over plain HTTP/1.0
  * through the rvk lwIP transport; --probe tries a connection that the
@@ -45,7 +46,8 @@ static void usage(void)
             "usage: host-sim --forward 10.0.2.X:PORT=127.0.0.1:PORT ... [--host NAME=10.0.2.X]\n"
             "       [--seed N] [--loss PCT] [--loss-tx PCT] [--loss-rx PCT] [--delay MS]\n"
             "       [--jitter MS] [--reorder PCT] [--reorder-ms MS] [--dup PCT] [--corrupt PCT]\n"
-            "       [--rate-kbit N] [--link-down AT_MS:FOR_MS] [--timeout-ms N]\n"
+            "       [--rate-kbit N] [--link-down AT_MS:FOR_MS] [--slirp-clock-scale N]\n"
+            "       [--timeout-ms N] [--probe-timeout-ms N]\n"
             "       [--get HOST:PORT/PATH [--out FILE]] [--probe HOST:PORT] [--pools]\n");
     exit(2);
 }
@@ -158,7 +160,7 @@ static int get_task(void *arg)
         total += got;
         size_t off = 0;
         if (!in_body) {
-            size_t take = got;
+            size_t before = head_len, take = got;
             if (head_len + take >= sizeof head) {
                 take = sizeof head - 1 - head_len;
             }
@@ -174,7 +176,7 @@ static int get_task(void *arg)
                 continue;
             }
             size_t hsize = (size_t)(end - head) + 4;
-            off = got - (head_len - hsize);
+            off = hsize - before; /* body starts here within buf */
             in_body = 1;
             if (sscanf(head, "HTTP/1.%*d %d", &status) != 1) {
                 e = RVK_ERR_HTTP_STATUS_LINE;
@@ -302,6 +304,12 @@ int main(int argc, char **argv)
             cfg.faults.down[cfg.faults.n_down].at_ms = at;
             cfg.faults.down[cfg.faults.n_down].for_ms = len;
             cfg.faults.n_down++;
+        } else if (strcmp(a, "--slirp-clock-scale") == 0) {
+            NEED_VALUE();
+            cfg.slirp_clock_scale = arg_u32(v);
+            if (cfg.slirp_clock_scale < 1 || cfg.slirp_clock_scale > 20) {
+                usage();
+            }
         } else if (strcmp(a, "--timeout-ms") == 0) {
             NEED_VALUE();
             timeout_ms = arg_u32(v);

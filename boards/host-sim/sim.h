@@ -53,6 +53,8 @@ typedef struct sim_faults {
     double corrupt_pct;      /* frames with one bit flipped after the
                                 Ethernet header (checksums must catch it) */
     uint32_t rate_kbit;      /* link rate per direction, 0 = unlimited */
+    /* Jitter keeps each direction's order (a frame never overtakes an
+     * earlier one), as on a real path; reordering is reorder_pct's job. */
     struct { uint32_t at_ms, for_ms; } down[SIM_MAX_LINK_DOWNS];
     unsigned n_down;         /* link down windows, ms after sim_net_start */
 } sim_faults;
@@ -63,7 +65,11 @@ typedef struct sim_config {
     sim_name names[SIM_MAX_NAMES];
     unsigned n_names;
     sim_faults faults;
-    int verbose;
+    /* slirp's TCP is 4.4BSD's: 500 ms ticks, 1 s minimum RTO, so each lost
+     * segment costs about 1.5 s. slirp_clock_scale = N runs slirp's clock N
+     * times faster than real time (N = 5 gives the 200 ms minimum RTO of
+     * the Linux servers the real services run). 1 = real time. */
+    unsigned slirp_clock_scale;
 } sim_config;
 
 /* Why a frame did not make it; every drop is counted under one reason. */

@@ -94,6 +94,7 @@ static struct {
     struct frame *delayq;            /* on the link, sorted by due_us */
     uint64_t rng[2];
     uint64_t rate_next_us[2];
+    uint64_t last_due_us[2]; /* jitter keeps per-direction order */
     sim_counters c;
 
     struct pollfd pfd[MAX_POLLFDS];
@@ -223,6 +224,12 @@ static void link_offer(int dir, const uint8_t *data, uint16_t len)
         if (fl->jitter_ms > 0) {
             uint64_t span = (uint64_t)fl->jitter_ms * 2000u + 1u;
             extra += (int64_t)(d[2 + k] % span) - (int64_t)fl->jitter_ms * 1000;
+        }
+        if (extra > 0 && due + (uint64_t)extra < S.last_due_us[dir]) {
+            extra = (int64_t)(S.last_due_us[dir] - due);
+        }
+        if (extra > 0) {
+            S.last_due_us[dir] = due + (uint64_t)extra;
         }
         if (chance(d[4 + k], fl->reorder_pct)) {
             extra += (int64_t)fl->reorder_ms * 1000;
@@ -377,7 +384,9 @@ static void slirp_guest_error(const char *msg, void *opaque)
 static int64_t slirp_clock_ns(void *opaque)
 {
     (void)opaque;
-    return (int64_t)mono_us() * 1000;
+    /* Starts at 1000 s, not 0: slirp treats a timestamp of 0 as "unset". */
+    int64_t us = (int64_t)(mono_us() - S.start_us) * (int64_t)S.cfg.slirp_clock_scale;
+    return (us + INT64_C(1000000000)) * 1000;
 }
 
 static void *slirp_timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque)
@@ -531,6 +540,7 @@ static void *poll_main(void *arg)
         add_poll(S.efd, SLIRP_POLL_IN, NULL);
         uint32_t timeout = 1000;
         slirp_pollfds_fill(S.slirp, &timeout, add_poll, NULL);
+        timeout /= S.cfg.slirp_clock_scale; /* slirp's ms are virtual */
 
         uint64_t now = mono_us();
         pthread_mutex_lock(&S.lock);
@@ -543,7 +553,8 @@ static void *poll_main(void *arg)
         pthread_mutex_unlock(&S.lock);
         for (int i = 0; i < MAX_TIMERS; i++) {
             if (S.timers[i].used && S.timers[i].expire_ms >= 0) {
-                int64_t left = S.timers[i].expire_ms - (int64_t)(now / 1000u);
+                int64_t left = (S.timers[i].expire_ms - slirp_clock_ns(NULL) / 1000000) /
+                               (int64_t)S.cfg.slirp_clock_scale;
                 uint32_t w = left > 0 ? (uint32_t)left : 0;
                 timeout = w < timeout ? w : timeout;
             }
@@ -557,7 +568,7 @@ static void *poll_main(void *arg)
         }
         pump_link();
 
-        int64_t now_ms = (int64_t)(mono_us() / 1000u);
+        int64_t now_ms = slirp_clock_ns(NULL) / 1000000; /* slirp's clock */
         for (int i = 0; i < MAX_TIMERS; i++) {
             struct slirp_timer *t = &S.timers[i];
             if (t->used && t->expire_ms >= 0 && t->expire_ms <= now_ms) {
@@ -600,6 +611,7 @@ void sim_config_defaults(sim_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->faults.seed = 1;
     cfg->faults.reorder_ms = 20;
+    cfg->slirp_clock_scale = 1;
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         sim_name *n = &cfg->names[cfg->n_names++];
         snprintf(n->name, sizeof n->name, "%s", names[i].name);
@@ -674,6 +686,9 @@ int sim_net_start(const sim_config *cfg)
 {
     static char paths[SIM_MAX_FORWARDS][SIM_RELAY_PATH_MAX];
     S.cfg = *cfg;
+    if (S.cfg.slirp_clock_scale == 0) {
+        S.cfg.slirp_clock_scale = 1;
+    }
     pthread_mutex_init(&S.lock, NULL);
     for (int i = FRAME_POOL - 1; i >= 0; i--) {
         frame_free(&S.pool[i]);
