@@ -36,6 +36,7 @@ SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 CORE_SRC  := $(wildcard src/*.c)
 PORT_SRC  := $(wildcard port/posix/*.c port/bearssl/*.c)
 HOST_SRC  := $(wildcard boards/host/*.c)
+SIM_SRC   := $(wildcard boards/host-sim/*.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 UNIT_SUPPORT := $(filter-out $(UNIT_SRC),$(wildcard tests/unit/*.c))
 
@@ -49,13 +50,16 @@ BRLIB     := $(BUILD)/bearssl/libbearssl.a
 ASAN_LIB  := $(BUILD)/asan/librevokit.a
 ASAN_PORTLIB := $(BUILD)/asan/librevokit-posix.a
 RVKCTL    := $(BUILD)/rvkctl
+LWIP      := $(DEPS)/lwip-2.1.3
+LWIPLIB   := $(BUILD)/lwip/liblwip.a
+HOSTSIM   := $(BUILD)/host-sim
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/unit/%,$(UNIT_SRC))
 
 .PHONY: all deps test unit demo clean distclean size bench
 .DELETE_ON_ERROR:
 
-all: $(LIB) $(PORTLIB) $(if $(HOST_SRC),$(RVKCTL))
+all: $(LIB) $(PORTLIB) $(if $(HOST_SRC),$(RVKCTL)) $(if $(SIM_SRC),$(HOSTSIM))
 
 deps: $(STAMP)
 
@@ -109,6 +113,26 @@ $(RVKCTL): $(HOST_SRC) $(LIB) $(PORTLIB) $(BRLIB)
 # The same CLI with ASan+UBSan, for the hostile-server suite.
 $(BUILD)/asan/rvkctl: $(HOST_SRC) $(ASAN_LIB) $(ASAN_PORTLIB) $(BRLIB)
 	@$(CC) $(CFLAGS_CORE) $(SAN) -Iboards/host $(HOST_SRC) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -o $@
+
+# ---- host simulator: lwIP + libslirp (boards/host-sim) ------------------------
+# port/lwip is not in PORT_SRC: it needs lwIP's headers and a board's
+# lwipopts.h, so each lwIP board builds it. It sees only lwIP's socket
+# types, hence no POSIX feature macros here.
+LWIP_INCS := -Iboards/host-sim -Iport/lwip -I$(LWIP)/src/include
+SIM_CFLAGS := $(CSTD) -Wall -Wextra -Werror -Wshadow $(OPT) -Iinclude -Isrc $(LWIP_INCS)
+
+$(LWIPLIB): $(STAMP) tools/lwip.mk boards/host-sim/lwipopts.h $(wildcard boards/host-sim/arch/*.h)
+	@$(MAKE) --no-print-directory -f tools/lwip.mk SRC=$(LWIP) OUT=$(BUILD)/lwip \
+		BOARD=boards/host-sim CC="$(CC)" AR="$(AR)" CFLAGS="$(CSTD) -O2 -g -w"
+
+$(BUILD)/obj/lwip/rvk_lwip_transport.o: port/lwip/rvk_lwip_transport.c $(LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CSTD) $(WARN) $(OPT) -Iinclude $(LWIP_INCS) -MMD -MP -c $< -o $@
+
+$(HOSTSIM): $(SIM_SRC) $(wildcard boards/host-sim/*.h) $(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(LIB)
+	@$(CC) $(SIM_CFLAGS) $(SIM_SRC) $(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(LIB) \
+		-lslirp -pthread -o $@
+	@echo "  LD      $@"
 
 # ---- unit tests (plain and ASan+UBSan) --------------------------------------
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(LIB) $(PORTLIB) $(BRLIB)
