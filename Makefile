@@ -135,3 +135,6 @@ distclean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- Cortex-M4 firmware (boards/cortex-m4) ----------------------------------
+include boards/cortex-m4/firmware.mk
