@@ -45,11 +45,11 @@ M4_APP_ELF := $(M4)/rvk-app.elf
 FOOTPRINT := docs/footprint.md
 
 .PHONY: firmware firmware-test
-firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF)
+firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(FOOTPRINT)
 firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF)
 
 ifeq ($(BOARD),cortex-m4)
-all: firmware
+.DEFAULT_GOAL := firmware
 endif
 
 # The cross toolchain and QEMU are Debian packages like every other
