@@ -28,15 +28,20 @@ M4_LDFLAGS := $(M4_ARCH) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 # The engine and its operations need the HTTP and JSON layers; the images
 # use them (and their tests run) only once their sources exist.
 M4_ENGINE := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c),$(wildcard src/json.c)),1)
-M4_HTTP_TESTS := $(if $(wildcard src/http_reader.c),$(wildcard tests/target/tt_http*.c))
-M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER)
+M4_HTTP_TESTS := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c)),tests/target/tt_http.c)
+M4_JSON_TESTS := $(if $(wildcard src/json.c),tests/target/tt_json.c)
+M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER) \
+             $(if $(M4_JSON_TESTS),-DRVK_HAVE_JSON)
+# Objects built with M4_DEFS depend on a stamp named after the feature set,
+# so a module landing on the branch rebuilds them (and adds its tests).
+M4_FEATURES := $(M4)/.features-$(if $(M4_ENGINE),engine-)$(if $(M4_HTTP_TESTS),http-)$(if $(M4_JSON_TESTS),json-)core
 
 M4_CORE_OBJS  := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(CORE_SRC))
 M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
                    boards/cortex-m4/semihost.c boards/cortex-m4/counter.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
-                   $(M4_HTTP_TESTS))
+                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS))
 M4_LIB    := $(M4)/librevokit.a
 M4_BRLIB  := $(M4)/bearssl/libbearssl.a
 M4_TEST_ELF := $(M4)/rvk-test.elf
@@ -68,11 +73,14 @@ $(M4)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS)
 	@$(M4_CC) $(M4_CFLAGS) -MMD -MP -c $< -o $@
 
 $(M4)/obj/boards/%.o $(M4)/obj/tests/%.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS)
-$(M4)/obj/boards/%.o: boards/%.c $(STAMP) $(M4_TOOLS)
+$(M4_FEATURES):
+	@mkdir -p $(dir $@) && rm -f $(M4)/.features-* && touch $@
+
+$(M4)/obj/boards/%.o: boards/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
 
-$(M4)/obj/tests/%.o: tests/%.c $(STAMP) $(M4_TOOLS) $(M4)/gen/tc3_vectors.h
+$(M4)/obj/tests/%.o: tests/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
 
@@ -98,7 +106,7 @@ $(M4_TEST_ELF): $(M4)/obj/boards/cortex-m4/test_main.o $(M4_TEST_OBJS) $(M4_BOAR
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
 
 # Same tests plus one that must fail: run_firmware.sh proves a failure is seen.
-$(M4)/obj/boards/cortex-m4/test_main_planted.o: boards/cortex-m4/test_main.c $(STAMP) $(M4_TOOLS)
+$(M4)/obj/boards/cortex-m4/test_main_planted.o: boards/cortex-m4/test_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) -DRVK_MT_PLANT_FAILURE -c $< -o $@
 

@@ -12,6 +12,9 @@ extern const mt_suite suite_core, suite_tc3, suite_journal;
 #ifdef RVK_HAVE_HTTP_READER
 extern const mt_suite suite_http;
 #endif
+#ifdef RVK_HAVE_JSON
+extern const mt_suite suite_json;
+#endif
 
 #ifdef RVK_MT_PLANT_FAILURE
 /* Built only for tests/sim/run_firmware.sh's self-check: proves that a
@@ -33,6 +36,9 @@ int main(void)
     mt_run_suite(&suite_journal);
 #ifdef RVK_HAVE_HTTP_READER
     mt_run_suite(&suite_http);
+#endif
+#ifdef RVK_HAVE_JSON
+    mt_run_suite(&suite_json);
 #endif
 #ifdef RVK_MT_PLANT_FAILURE
     mt_run_suite(&suite_planted);
