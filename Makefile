@@ -197,3 +197,6 @@ $(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_CORE) -c $(ANCHORS_C) -o $@-anchors.o
 	@$(CC) $(CFLAGS_TEST) -DRVK_PROBE_BUILTIN $< $@-anchors.o $(PORTLIB) $(LIB) $(BRLIB) -o $@
+
+# ---- Cortex-M4 firmware (boards/cortex-m4) ----------------------------------
+include boards/cortex-m4/firmware.mk

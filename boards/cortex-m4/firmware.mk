@@ -1,0 +1,132 @@
+# Cortex-M4 firmware (mps2-an386 under QEMU), included by the Makefile.
+#
+#   make firmware      (= make BOARD=cortex-m4)  test and footprint images
+#   make size          docs/footprint.md: flash/RAM per module, stack, timing
+#   tests/sim/run_firmware.sh runs the test image (part of make test)
+#
+# Everything under src/ is cross-compiled by the same glob as the host
+# build; the images link with --gc-sections, so a module the image does not
+# reference costs nothing and a module not yet written is simply absent.
+
+M4        := $(BUILD)/m4
+M4_CC     := arm-none-eabi-gcc
+M4_AR     := arm-none-eabi-ar
+M4_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi qemu-system-arm
+M4_TOOLS  := $(M4)/.toolchain
+
+M4_ARCH   := -mcpu=cortex-m4 -mthumb
+M4_OPT    := -Os -g -ffunction-sections -fdata-sections -DNDEBUG
+# .su files and call graphs for tools/stack_usage.py
+M4_ANALYSE := -fstack-usage -fcallgraph-info=su
+M4_INCS   := -Iinclude -Isrc -isystem $(BEARSSL)/inc -isystem $(JSMN)
+M4_CFLAGS := $(M4_ARCH) $(CSTD) $(WARN) $(M4_OPT) $(M4_ANALYSE) $(M4_INCS)
+M4_BOARD_CFLAGS := $(M4_ARCH) $(CSTD) $(filter-out -Wconversion,$(WARN)) $(M4_OPT) \
+                   $(M4_ANALYSE) $(M4_INCS) -Iboards/cortex-m4 -I$(M4)/gen
+M4_LDFLAGS := $(M4_ARCH) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
+              -Wl,-T,boards/cortex-m4/mps2-an386.ld -Wl,--no-warn-rwx-segments
+
+# The engine and its operations need the HTTP and JSON layers; the images
+# use them (and their tests run) only once their sources exist.
+M4_ENGINE := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c),$(wildcard src/json.c)),1)
+M4_HTTP_TESTS := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c)),tests/target/tt_http.c)
+M4_JSON_TESTS := $(if $(wildcard src/json.c),tests/target/tt_json.c)
+M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER) \
+             $(if $(M4_JSON_TESTS),-DRVK_HAVE_JSON)
+# Objects built with M4_DEFS depend on a stamp named after the feature set,
+# so a module landing on the branch rebuilds them (and adds its tests).
+M4_FEATURES := $(M4)/.features-$(if $(M4_ENGINE),engine-)$(if $(M4_HTTP_TESTS),http-)$(if $(M4_JSON_TESTS),json-)core
+
+M4_CORE_OBJS  := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(CORE_SRC))
+M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
+                   boards/cortex-m4/semihost.c boards/cortex-m4/counter.c)
+M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
+                   tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
+                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS))
+M4_LIB    := $(M4)/librevokit.a
+M4_BRLIB  := $(M4)/bearssl/libbearssl.a
+M4_TEST_ELF := $(M4)/rvk-test.elf
+M4_PLANT_ELF := $(M4)/rvk-test-planted.elf
+M4_APP_ELF := $(M4)/rvk-app.elf
+FOOTPRINT := docs/footprint.md
+
+.PHONY: firmware firmware-test
+firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(FOOTPRINT)
+firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF)
+
+ifeq ($(BOARD),cortex-m4)
+.DEFAULT_GOAL := firmware
+endif
+
+# The cross toolchain and QEMU are Debian packages like every other
+# dependency: tools/deps.sh installs them (as root) when first needed.
+$(M4_TOOLS): tools/deps.sh
+	@RVK_EXTRA_PACKAGES="$(M4_PACKAGES)" tools/deps.sh $(DEPS)
+	@mkdir -p $(dir $@) && touch $@
+
+$(M4_BRLIB): $(STAMP) $(M4_TOOLS) tools/bearssl.mk
+	@$(MAKE) --no-print-directory -f tools/bearssl.mk SRC=$(BEARSSL) OUT=$(M4)/bearssl \
+		CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="$(M4_ARCH) $(M4_OPT) $(M4_ANALYSE) -w"
+	@echo "  AR      $@"
+
+$(M4)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_CFLAGS) -MMD -MP -c $< -o $@
+
+$(M4)/obj/boards/%.o $(M4)/obj/tests/%.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS)
+$(M4_FEATURES):
+	@mkdir -p $(dir $@) && rm -f $(M4)/.features-* && touch $@
+
+$(M4)/obj/boards/%.o: boards/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
+
+$(M4)/obj/tests/%.o: tests/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
+
+$(M4)/gen/tc3_vectors.h: tests/vectors/tc3.json tools/gen_tc3_vectors.py
+	@mkdir -p $(dir $@)
+	@python3 tools/gen_tc3_vectors.py $< $@
+
+$(M4_LIB): $(M4_CORE_OBJS)
+	@rm -f $@
+	@$(M4_AR) rcs $@ $^
+
+# Link, then refuse any image that contains an allocator.
+define m4_link
+	@$(M4_CC) $(M4_LDFLAGS) -Wl,-Map,$(1).map $(2) -o $(1)
+	@if grep -Eq '^ *0x[0-9a-f]+ +(malloc|_malloc_r|free|_free_r|realloc|calloc|_sbrk|_sbrk_r)$$' $(1).map; then \
+		echo "firmware: $(1) links a heap allocator:" >&2; \
+		grep -E '^ *0x[0-9a-f]+ +(malloc|_malloc_r|free|_free_r|realloc|calloc|_sbrk|_sbrk_r)$$' $(1).map >&2; \
+		rm -f $(1); exit 1; fi
+	@echo "  LD      $(1)"
+endef
+
+$(M4_TEST_ELF): $(M4)/obj/boards/cortex-m4/test_main.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
+
+# Same tests plus one that must fail: run_firmware.sh proves a failure is seen.
+$(M4)/obj/boards/cortex-m4/test_main_planted.o: boards/cortex-m4/test_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) -DRVK_MT_PLANT_FAILURE -c $< -o $@
+
+$(M4_PLANT_ELF): $(M4)/obj/boards/cortex-m4/test_main_planted.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
+
+$(M4_APP_ELF): $(M4)/obj/boards/cortex-m4/app_main.o $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
+
+# ---- footprint report ---------------------------------------------------------
+M4_QEMU := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+           -semihosting-config enable=on,target=native -icount shift=0
+
+$(M4)/rvk-test.out: $(M4_TEST_ELF)
+	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+size: $(FOOTPRINT)
+$(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out tools/footprint.py tools/stack_usage.py
+	@mkdir -p $(dir $@)
+	@python3 tools/footprint.py --build $(M4) --app $(M4_APP_ELF) --test $(M4_TEST_ELF) \
+		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@
+	@echo "  GEN     $@"

@@ -1,0 +1,381 @@
+#!/usr/bin/env python3
+"""Write docs/footprint.md for the Cortex-M4 build: flash and RAM per module
+and dependency as linked, stack (static analysis and measured on the
+target), timings and struct sizes. Every number is read from the build
+(linker maps, objects, .ci call graphs, the QEMU run's "metric" lines);
+none is typed in. Standard library only.
+
+Usage: footprint.py --build DIR --app ELF --test ELF --run LOG --cc GCC
+                    --src DIR --out FILE
+"""
+import argparse
+import glob
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stack_usage  # noqa: E402
+
+# What each src module is, in the order of the request path.
+MODULES = [
+    ("tc3", "TC3-HMAC-SHA256 signer"),
+    ("http_writer", "HTTP request writer"),
+    ("http_reader", "HTTP response reader"),
+    ("json", "streaming JSON extraction"),
+    ("json_writer", "JSON body writer"),
+    ("tencent", "Tencent services (VOD, API Gateway)"),
+    ("newapi", "new-api service"),
+    ("client", "engine (client.c)"),
+    ("journal", "revocation journal"),
+    ("timeutil", "calendar / HTTP dates"),
+    ("buf", "buffer helpers"),
+    ("err", "error names"),
+]
+PORTS = [("port/bearssl", "TLS port (BearSSL)"), ("port/lwip", "network port (lwIP)")]
+DEPS = ["BearSSL", "lwIP", "jsmn", "newlib-nano libc", "libgcc"]
+
+INPUT_INLINE = re.compile(r"^ (\S+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
+INPUT_NAME = re.compile(r"^ (\S+)$")
+INPUT_CONT = re.compile(r"^\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S.*)$")
+OUTPUT = re.compile(r"^(\.\S+|/DISCARD/)(\s+0x([0-9a-f]+)\s+0x([0-9a-f]+))?")
+
+
+def group_of(section, path):
+    """Which row an input section belongs to."""
+    if "jsmn" in section:
+        return "jsmn"
+    base = path.replace("\\", "/")
+    m = re.search(r"librevokit\.a\((\w+)\.o\)$", base) or re.search(r"obj/src/(\w+)\.o$", base)
+    if m:
+        return "src/" + m.group(1)
+    m = re.search(r"obj/port/(\w+)/", base)
+    if m:
+        return "port/" + m.group(1)
+    if "libbearssl.a" in base:
+        return "BearSSL"
+    if "lwip" in base.lower():
+        return "lwIP"
+    if "libc_nano.a" in base or "libc.a" in base or "libg_nano.a" in base:
+        return "newlib-nano libc"
+    if "libgcc.a" in base:
+        return "libgcc"
+    if "/obj/tests/" in base or "mtest.o" in base or "test_main" in base:
+        return "on-target tests"
+    if "/obj/boards/" in base:
+        return "board + application (startup, semihosting, main, app buffers)"
+    return "other: " + os.path.basename(base)
+
+
+def parse_map(path):
+    """{group: {"flash": n, "ram": n}} plus output section totals."""
+    groups, outputs = {}, {}
+    current, pending = None, None
+    in_map = False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not in_map:
+                in_map = line.startswith("Linker script and memory map")
+                continue
+            m = OUTPUT.match(line)
+            if m:
+                current = m.group(1)
+                if m.group(4):
+                    outputs[current] = int(m.group(4), 16)
+                pending = None
+                continue
+            name = size = where = None
+            m = INPUT_INLINE.match(line)
+            if m and not m.group(1).startswith("*("):
+                name, size, where = m.group(1), int(m.group(3), 16), m.group(4)
+            else:
+                m = INPUT_NAME.match(line)
+                if m and not m.group(1).startswith("*"):
+                    pending = m.group(1)
+                    continue
+                m = INPUT_CONT.match(line)
+                if m and pending:
+                    name, size, where = pending, int(m.group(2), 16), m.group(3)
+                pending = None
+            if name is None or size == 0 or current in (None, "/DISCARD/", ".stack"):
+                continue
+            if name == "*fill*":
+                g = "alignment padding"
+            else:
+                g = group_of(name, where)
+            row = groups.setdefault(g, {"flash": 0, "ram": 0})
+            if current in (".text", ".ARM.exidx", ".rodata"):
+                row["flash"] += size
+            elif current == ".data":
+                row["flash"] += size
+                row["ram"] += size
+            elif current == ".bss":
+                row["ram"] += size
+    return groups, outputs
+
+
+def object_size(cc, obj):
+    """text+rodata and data+bss of one object before garbage collection."""
+    size = cc.replace("gcc", "size")
+    out = subprocess.run([size, "-A", obj], capture_output=True, text=True, check=True).stdout
+    flash = ram = 0
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) < 2 or not parts[1].isdigit():
+            continue
+        sec, n = parts[0], int(parts[1])
+        if sec.startswith((".text", ".rodata")):
+            flash += n
+        elif sec.startswith(".data"):
+            flash += n
+            ram += n
+        elif sec.startswith(".bss") or sec == "COMMON":
+            ram += n
+    return flash, ram
+
+
+def read_metrics(path):
+    metrics, notes = {}, {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0] == "metric":
+                metrics[parts[1]] = int(parts[2])
+            elif len(parts) >= 2 and parts[0] == "note":
+                notes[parts[1]] = line.split(None, 2)[2].strip()
+            elif re.match(r"^\d+ passed, \d+ failed$", line.strip()):
+                notes["summary"] = line.strip()
+    return metrics, notes
+
+
+def n(v):
+    return "{:,}".format(v)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("--build", "--app", "--test", "--run", "--cc", "--src", "--out"):
+        ap.add_argument(opt, required=True)
+    a = ap.parse_args()
+
+    app, app_out = parse_map(a.app + ".map")
+    test, test_out = parse_map(a.test + ".map")
+    metrics, notes = read_metrics(a.run)
+    cc_version = subprocess.run([a.cc, "--version"], capture_output=True, text=True,
+                                check=True).stdout.splitlines()[0]
+    engine = all(os.path.exists(os.path.join(a.src, m + ".c"))
+                 for m in ("http_reader", "http_writer", "json"))
+
+    L = []
+    L.append("# Cortex-M4 footprint")
+    L.append("")
+    L.append("Generated by `make size` (tools/footprint.py) from the linker maps, objects, "
+             "call graphs and the QEMU run of this build. Do not edit: rebuild.")
+    L.append("")
+    L.append("- Target: Arm Cortex-M4 (`-mcpu=cortex-m4 -mthumb`, soft-float), QEMU `mps2-an386`")
+    L.append("- Compiler: `%s`" % cc_version)
+    L.append("- Flags: `-Os -ffunction-sections -fdata-sections -DNDEBUG`, linked with "
+             "`--gc-sections --specs=nano.specs -nostartfiles`, own startup, semihosting and "
+             "formatter (no stdio, no heap: the build fails if the map holds malloc/free/_sbrk)")
+    L.append("- Footprint image: `%s` (boards/cortex-m4/app_main.c). %s" % (
+        os.path.basename(a.app),
+        "It calls the public revocation operations (VOD, API Gateway, new-api) through a "
+        "placeholder transport: the engine, parsers and services are in; TLS and TCP/IP are not."
+        if engine else
+        "The HTTP reader/writer and JSON layer are not on this branch yet, so it links what "
+        "exists of the revocation path: the journal plus one signed request (JSON body, payload "
+        "hash, TC3 signature, TC3 headers). The engine and services cannot link without them "
+        "and are shown as object sizes only."))
+    L.append("")
+
+    L.append("## Flash and RAM per module")
+    L.append("")
+    L.append("*Linked* = bytes of the module's input sections kept in the footprint image after "
+             "`--gc-sections`, read from its linker map (flash = text + rodata + data init, "
+             "RAM = data + bss). *Object* = the whole object before garbage collection "
+             "(`arm-none-eabi-size -A`), i.e. the cost if every function were used.")
+    L.append("")
+    L.append("| module | role | linked flash | linked RAM | object flash | object RAM |")
+    L.append("|---|---|---:|---:|---:|---:|")
+    src_linked = src_obj = 0
+    present = sorted(os.path.basename(p)[:-2] for p in glob.glob(os.path.join(a.src, "*.c")))
+    known = [m for m, _ in MODULES]
+    rows = MODULES + [(m, "") for m in present if m not in known]
+    for mod, role in rows:
+        key = "src/" + mod
+        obj = os.path.join(a.build, "obj", "src", mod + ".o")
+        if not os.path.exists(os.path.join(a.src, mod + ".c")):
+            L.append("| src/%s.c | %s | absent | absent | absent | absent |" % (mod, role))
+            continue
+        of, orr = object_size(a.cc, obj)
+        src_obj += of
+        g = app.get(key)
+        if g:
+            src_linked += g["flash"]
+            L.append("| src/%s.c | %s | %s | %s | %s | %s |" % (mod, role, n(g["flash"]), n(g["ram"]), n(of), n(orr)))
+        else:
+            L.append("| src/%s.c | %s | not linked | not linked | %s | %s |" % (mod, role, n(of), n(orr)))
+    for port, role in PORTS:
+        g = app.get(port)
+        if g:
+            L.append("| %s | %s | %s | %s | | |" % (port, role, n(g["flash"]), n(g["ram"])))
+        else:
+            L.append("| %s | %s | absent | absent | | |" % (port, role))
+    L.append("| **all of src/** | | **%s** | | **%s** | |" % (n(src_linked), n(src_obj)))
+    L.append("")
+    L.append("Goal for all of src/: <= 8 KB (8,192 B) flash. Linked today: %s B; every src/ "
+             "object together: %s B%s." % (
+                 n(src_linked), n(src_obj),
+                 "" if engine else " (engine and services included, parsers still absent)"))
+    L.append("")
+
+    L.append("## Dependencies and image totals")
+    L.append("")
+    L.append("| component | footprint image flash | RAM | test image flash | RAM |")
+    L.append("|---|---:|---:|---:|---:|")
+    others = sorted(set(app) | set(test))
+    order = DEPS + [g for g in others if not g.startswith(("src/", "port/")) and g not in DEPS]
+    for g in order:
+        x, y = app.get(g), test.get(g)
+        if not x and not y:
+            L.append("| %s | absent | | absent | |" % g)
+            continue
+        L.append("| %s | %s | %s | %s | %s |" % (
+            g, n(x["flash"]) if x else "-", n(x["ram"]) if x else "-",
+            n(y["flash"]) if y else "-", n(y["ram"]) if y else "-"))
+
+    def totals(out):
+        flash = out.get(".text", 0) + out.get(".ARM.exidx", 0) + out.get(".data", 0)
+        ram = out.get(".data", 0) + out.get(".bss", 0)
+        return flash, ram, out.get(".stack", 0)
+    af, ar, ast = totals(app_out)
+    tf, tr, tst = totals(test_out)
+    L.append("| **image total** | **%s** | **%s** | **%s** | **%s** |" % (n(af), n(ar), n(tf), n(tr)))
+    L.append("| stack region (linker script, not in RAM total) | | %s | | %s |" % (n(ast), n(tst)))
+    L.append("")
+    L.append("jsmn is header-only: its functions are counted by symbol name wherever they are "
+             "compiled. lwIP and the TLS port are not in either image yet.")
+    L.append("")
+
+    L.append("## RAM owned by revokit")
+    L.append("")
+    L.append("Sizes from `sizeof` on the target (ILP32):")
+    L.append("")
+    L.append("| item | bytes |")
+    L.append("|---|---:|")
+    for k in sorted(metrics):
+        if k.startswith(("sizeof.", "config.")):
+            unit = "tokens" if k.endswith("TOKENS") else ""
+            L.append("| `%s` | %s%s |" % (k.split(".", 1)[1], n(metrics[k]), " " + unit if unit else ""))
+    if "sizeof.rvk_client" in metrics:
+        L.append("")
+        L.append("Goal: revokit's own share of RAM (the client struct, no TLS) <= 2 KB. "
+                 "`sizeof(rvk_client)` is %s B today: the request buffer, body buffer, receive "
+                 "chunk, HTTP reader line and JSON window dominate (see the config rows); "
+                 "the TLS engine's buffers come on top." % n(metrics["sizeof.rvk_client"]))
+    L.append("")
+
+    L.append("## Stack")
+    L.append("")
+    ci = glob.glob(os.path.join(a.build, "obj", "src", "*.ci")) + \
+        glob.glob(os.path.join(a.build, "bearssl", "obj", "**", "*.ci"), recursive=True)
+    sha256 = ["br_sha256_init", "br_sha224_update", "br_sha256_out", "br_sha224_state",
+              "br_sha224_set_state"]
+    assume = [("br_hmac_*", sha256), ("process_key", sha256)]
+    roots = ["rvk_tc3_payload_update", "rvk_tc3_payload_final", "rvk_tc3_sign",
+             "rvk_tc3_write_headers", "rvk_json_member_string", "rvk_json_writer_finish",
+             "rvk_journal_run"]
+    if engine:
+        roots += ["rvk_vod_delete_token", "rvk_apigw_revoke_key", "rvk_newapi_delete_token"]
+    an, res = stack_usage.analyse(ci, roots, assume)
+    L.append("Worst case from `-fstack-usage` frames joined over the call graph of "
+             "`-fcallgraph-info=su` (tools/stack_usage.py), per entry point; the signing "
+             "path calls these one after another, so its static worst case is the largest "
+             "of them plus the caller's frame.")
+    L.append("")
+    L.append("| entry point | worst case | deepest chain (frame bytes) |")
+    L.append("|---|---:|---|")
+    for r in roots:
+        d, path = res[r]
+        chain = " > ".join("%s (%s)" % (an.display(t), "?" if f is None else f) for t, f in path)
+        L.append("| `%s` | %s | %s |" % (r, n(d), chain))
+    sign_static = max(res[r][0] for r in roots[:6])
+    L.append("")
+    L.append("What the analysis cannot see:")
+    L.append("")
+    L.append("- Indirect calls inside BearSSL's HMAC (`br_hmac_*` call the hash through its "
+             "vtable) are *assumed* to reach the SHA-256 class (%s): the only hash tc3.c "
+             "passes. Any other vtable would need re-analysis." % ", ".join(sha256))
+    unresolved = sorted(an.unresolved)
+    if unresolved:
+        L.append("- Unresolved indirect calls (port callbacks, operation callbacks) add 0: %s." %
+                 ", ".join("%s at %s" % (c, w) for c, w in unresolved))
+    if an.unknown:
+        L.append("- No frame information (library or not yet written; counted as 0): %s." %
+                 ", ".join("`%s`" % u for u in sorted(an.unknown)))
+    L.append("- Recursion: %s." % ("; ".join(sorted(an.recursion)) if an.recursion else "none found"))
+    L.append("- Dynamic frames (alloca/VLA): %s." % (
+        ", ".join("%s (%s)" % d for d in sorted(an.dynamic)) if an.dynamic else "none"))
+    L.append("")
+    L.append("Measured on the target by painting the stack (0xC5 pattern) below the caller and "
+             "finding the lowest overwritten word after the call:")
+    L.append("")
+    L.append("| path | measured peak |")
+    L.append("|---|---:|")
+    for k, label in (("tc3.sign.stack", "`rvk_tc3_sign` alone"),
+                     ("tc3.request.stack", "one request: JSON body + payload hash + sign + TC3 headers"),
+                     ("stack.peak_whole_run", "whole on-target test run, from reset")):
+        if k in metrics:
+            L.append("| %s | %s B |" % (label, n(metrics[k])))
+    L.append("")
+    L.append("Static worst case of the signing path's entry points: %s B. Goal for the "
+             "revocation path: <= 4 KB (4,096 B)%s." % (
+                 n(sign_static),
+                 "" if engine else "; the full path (engine, reader, JSON, TLS) cannot be "
+                 "measured until those modules are on the branch"))
+    L.append("")
+
+    L.append("## Timing")
+    L.append("")
+    L.append("Counter: %s. QEMU does not model the DWT, so `DWT->CYCCNT` stays 0 there; "
+             "the firmware detects that and falls back to SysTick under `-icount shift=0`. "
+             "These are *instruction* counts, not cycles: a real M4 needs more cycles "
+             "(multi-cycle loads/stores, branches, flash wait states)." % notes.get("counter", "?"))
+    L.append("")
+    L.append("| operation | count |")
+    L.append("|---|---:|")
+    for k, label in (("tc3.sign.count", "`rvk_tc3_sign` (vod_delete_basic vector)"),
+                     ("tc3.request.count", "one request: body (%s B) + hash + sign + headers" %
+                      n(metrics.get("tc3.request.body_bytes", 0))),
+                     ("parse.response.count", "one full response parse")):
+        if k in metrics:
+            L.append("| %s | %s |" % (label, n(metrics[k])))
+        else:
+            L.append("| %s | not measured: HTTP reader / JSON not on the branch yet |" % label)
+    L.append("")
+    L.append("On-target tests: %s." % notes.get("summary", "?"))
+    L.append("")
+
+    L.append("## Reference points")
+    L.append("")
+    L.append("| what | flash | ours |")
+    L.append("|---|---:|---:|")
+    L.append("| coreHTTP + llhttp + coreJSON + SigV4 (AWS) | 28,708 B | all of src/ linked: %s B%s |" % (
+        n(src_linked), "" if engine else " (not comparable yet: no HTTP or JSON parser, no engine linked)"))
+    L.append("| goal for all of src/ | <= 8,192 B | %s B linked, %s B as objects |" % (n(src_linked), n(src_obj)))
+    L.append("| whole firmware, BearSSL narrow + lwIP (goal) | <= 85 KB | not built yet (TLS and lwIP ports pending); footprint image %s B |" % n(af))
+    L.append("| AWS-style whole stack | ~111 KB | |")
+    L.append("| RAM: client struct minus TLS (goal) | <= 2,048 B | %s B |" % n(metrics.get("sizeof.rvk_client", 0)))
+    L.append("| revocation path peak stack (goal) | <= 4,096 B | signing path: %s B static, %s B measured |" % (
+        n(sign_static), n(metrics.get("tc3.request.stack", 0))))
+    L.append("")
+
+    with open(a.out, "w", encoding="utf-8") as f:
+        f.write("\n".join(L) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
