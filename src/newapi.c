@@ -181,7 +181,7 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
                     memcmp(tok.key + have - tail, want + n - tail, tail) == 0 &&
                     stars + tail > 0;
         }
-        rvk_wipe(&tok, sizeof tok.key);
+        rvk_wipe(tok.key, sizeof tok.key);
         if (match) {
             op->matches++;
             op->found_id = tok.id;
