@@ -143,7 +143,10 @@ static rvk_verdict tc_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
     (void)c;
     if (http->status != 200) {
         /* the SDK does not read non-200 bodies either */
-        res->err = http->status == 429 ? RVK_ERR_SERVICE_THROTTLED : RVK_ERR_SERVICE_HTTP;
+        /* Tencent API 3.0 never redirects: a 3xx is not this API talking */
+        res->err = http->status == 429                             ? RVK_ERR_SERVICE_THROTTLED
+                   : (http->status >= 300 && http->status < 400) ? RVK_ERR_HTTP_UNEXPECTED_STATUS
+                                                                 : RVK_ERR_SERVICE_HTTP;
         rvk_buf b;
         rvk_buf_init(&b, res->code, sizeof res->code - 1);
         (void)rvk_buf_append_str(&b, "HTTP ");
