@@ -400,6 +400,21 @@ static rvk_err na_check_auth(const rvk_endpoint *ep, const rvk_newapi_auth *auth
     return res->err;
 }
 
+/* Common start of a dashboard operation: check inputs, start the deadline,
+ * set up the op. Returns res->err. */
+static rvk_err na_start(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_auth *auth,
+                        na_kind kind, const char *method, na_op *op, rvk_result *res)
+{
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->auth = auth;
+    op->method = method;
+    if (na_check_auth(ep, auth, res) == RVK_OK) {
+        res->err = rvk_engine_begin(c);
+    }
+    return res->err;
+}
+
 static void target_with_number(char *out, size_t cap, const char *prefix, int64_t n,
                                const char *suffix)
 {
@@ -414,22 +429,14 @@ static void target_with_number(char *out, size_t cap, const char *prefix, int64_
 rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
                                 const rvk_newapi_auth *auth, int64_t id, rvk_result *res)
 {
-    if (na_check_auth(ep, auth, res) != RVK_OK) {
+    na_op op;
+    if (na_start(c, ep, auth, NA_DELETE, "DELETE", &op, res) != RVK_OK) {
         return res->err;
     }
     if (id <= 0) {
         res->err = RVK_ERR_ARG;
         return res->err;
     }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
-    na_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = NA_DELETE;
-    op.auth = auth;
-    op.method = "DELETE";
     /* the server routes /api/token/:id; the slashed form only earns a 307 */
     target_with_number(op.target, sizeof op.target, "/api/token/", id, "");
     return na_run(c, ep, &op, "newapi.delete", res);
@@ -439,7 +446,8 @@ rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
                               const rvk_newapi_auth *auth, const char *key, int64_t *id,
                               rvk_result *res)
 {
-    if (na_check_auth(ep, auth, res) != RVK_OK) {
+    na_op op;
+    if (na_start(c, ep, auth, NA_SEARCH, "GET", &op, res) != RVK_OK) {
         return res->err;
     }
     size_t n = 0;
@@ -448,16 +456,7 @@ rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
         res->err = RVK_ERR_ARG;
         return res->err;
     }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
-    na_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = NA_SEARCH;
-    op.auth = auth;
     op.key = key;
-    op.method = "GET";
     rvk_buf b;
     rvk_buf_init(&b, op.target, sizeof op.target - 1);
     rvk_err err = rvk_buf_append_str(&b, "/api/token/search?token=");
@@ -492,18 +491,10 @@ rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
                                const rvk_newapi_auth *auth, rvk_newapi_token_fn on_token,
                                void *ctx, rvk_result *res)
 {
-    if (na_check_auth(ep, auth, res) != RVK_OK) {
-        return res->err;
-    }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
     na_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = NA_LIST;
-    op.auth = auth;
-    op.method = "GET";
+    if (na_start(c, ep, auth, NA_LIST, "GET", &op, res) != RVK_OK) {
+        return res->err;
+    }
     op.on_token = on_token;
     op.ctx = ctx;
     /* p=0 is the first page for both generations: current servers read
