@@ -1,4 +1,5 @@
 #include "http_reader.h"
+#include "chars.h"
 
 #include <string.h>
 
@@ -28,22 +29,6 @@ enum reader_state {
 /* RFC 9111 caps delta-seconds the same way; far beyond any real wait. */
 #define RETRY_AFTER_CAP 2147483648
 
-static bool is_tchar(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9')) {
-        return true;
-    }
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
-
 static bool is_ows(char c)
 {
     return c == ' ' || c == '\t';
@@ -54,20 +39,6 @@ static bool is_text(char ch)
 {
     unsigned char c = (unsigned char)ch;
     return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 static char lower(char c)
@@ -322,7 +293,7 @@ static rvk_err parse_field_line(rvk_http_reader *r, bool apply)
         return RVK_ERR_HTTP_TOO_MANY_HEADERS;
     }
     size_t k = 0;
-    while (k < n && is_tchar((unsigned char)s[k])) {
+    while (k < n && rvk_char_is_tchar((unsigned char)s[k])) {
         k++;
     }
     if (k == 0 || k == n || s[k] != ':') {
@@ -388,7 +359,7 @@ static rvk_err parse_chunk_size(rvk_http_reader *r)
     uint64_t size = 0;
     size_t k = 0;
     int d;
-    while (k < n && (d = hex_value(s[k])) >= 0) {
+    while (k < n && (d = rvk_char_hex_value((unsigned char)s[k])) >= 0) {
         if (size > (UINT64_MAX >> 4)) {
             return RVK_ERR_HTTP_CHUNK;
         }

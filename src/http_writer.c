@@ -1,23 +1,7 @@
 #include "http_writer.h"
+#include "chars.h"
 
 #include <string.h>
-
-/* RFC 9110 tchar */
-static bool is_tchar(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9')) {
-        return true;
-    }
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*':
-    case '+': case '-': case '.': case '^': case '_': case '`': case '|':
-    case '~':
-        return true;
-    default:
-        return false;
-    }
-}
 
 /* CR and LF end a line on the wire; NUL ends a C string in whoever reads
  * the buffer next. Any of them inside a field can forge a header. */
@@ -37,7 +21,7 @@ static bool is_token(const char *s, size_t n)
         return false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!is_tchar((unsigned char)s[i])) {
+        if (!rvk_char_is_tchar((unsigned char)s[i])) {
             return false;
         }
     }

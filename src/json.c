@@ -20,6 +20,7 @@
  * validated; its weaker checks never decide what is valid.
  */
 #include "json.h"
+#include "chars.h"
 
 #include <string.h>
 
@@ -104,20 +105,6 @@ static size_t utf8_encode(uint32_t cp, uint8_t out[4])
     out[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
     out[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
     return 4;
-}
-
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 /* Starts a multi-byte sequence; the ranges exclude overlong forms,
@@ -234,7 +221,7 @@ static int dec_step(rvk_json_strdec *d, uint8_t c, uint8_t out[4], size_t *n)
         *n = 1;
         return DEC_MORE;
     case STR_HEX:
-        v = hex_value(c);
+        v = rvk_char_hex_value(c);
         if (v < 0) {
             return DEC_BAD;
         }
