@@ -26,7 +26,7 @@ LWIP_TAR=lwip_2.1.3+dfsg1.orig.tar.xz
 LWIP_SHA=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
 JSMN_SHA=1ed6154dedf009212a08a397e9c4ed50a0ce31d5a8301bb294e137ae3188c13b
 
-PACKAGES="build-essential python3 openssl ca-certificates libcmocka-dev libjsmn-dev libslirp-dev strace xz-utils dpkg-dev ${RVK_EXTRA_PACKAGES:-}"
+PACKAGES="build-essential python3 openssl ca-certificates libcmocka-dev libjsmn-dev libslirp-dev strace xz-utils dpkg-dev time ${RVK_EXTRA_PACKAGES:-}"
 
 missing=""
 for p in $PACKAGES; do

@@ -129,7 +129,7 @@ class MockCloud(Server):
         if self.seed_path:
             os.unlink(self.seed_path)
 
-    def control(self, path, body=None):
+    def control(self, path, body=None, timeout=10):
         """Call the control interface (plain JSON over the TLS port)."""
         import ssl
         ctx = ssl.create_default_context(cafile=os.path.join(CERTS, "ca.pem"))
@@ -138,7 +138,7 @@ class MockCloud(Server):
         req = urllib.request.Request("https://127.0.0.1:%d/__mock/%s" % (self.port, path),
                                      data=data, method="GET" if body is None else "POST",
                                      headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+        with urllib.request.urlopen(req, context=ctx, timeout=timeout) as r:
             return json.loads(r.read().decode())
 
     def reset(self):

@@ -457,10 +457,12 @@ class App:
             vod = s.get("vod", {})
             for app_id, toks in vod.get("apps", {}).items():
                 app = self.vod_apps.setdefault(int(app_id), [])
+                # one set per seed call keeps seeding 100,000 tokens linear
+                live = {x["token"] for x in app if x["deleted"] is None}
                 for t in toks:
                     if isinstance(t, str):
                         t = {"token": t}
-                    self._vod_add(app, t["token"], t.get("ext_info"), created=None)
+                    self._vod_add(app, t["token"], t.get("ext_info"), created=None, live=live)
             if "default_sub_app_id" in vod:
                 self.vod_default = int(vod["default_sub_app_id"])
             for k in s.get("apigw", {}).get("keys", []):
@@ -478,10 +480,12 @@ class App:
             for t in na.get("tokens", []):
                 self._na_add(t)
 
-    def _vod_add(self, app, token, ext_info, created):
-        for t in app:
-            if t["token"] == token and t["deleted"] is None:
-                raise ValueError("token already exists")
+    def _vod_add(self, app, token, ext_info, created, live=None):
+        if live is None:
+            live = {t["token"] for t in app if t["deleted"] is None}
+        if token in live:
+            raise ValueError("token already exists")
+        live.add(token)
         app.append({"token": token,
                     "ext_info": ext_info if ext_info is not None
                     else json.dumps({"Name": "token-%d" % (len(app) + 1)},

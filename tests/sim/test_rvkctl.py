@@ -214,6 +214,42 @@ class TestVod(Base):
         self.assertEqual(p.returncode, 0, p.stderr)
 
 
+class TestLargeListing(Base):
+    def list_rss(self, sub_app_id):
+        """Run vod-list-tokens; return (lines, peak RSS in KiB).
+
+        /usr/bin/time measures: a child of this Python process would report
+        Python's own RSS as its peak (the kernel keeps the pre-exec high
+        water mark), while time(1) is small."""
+        rss_file = os.path.join(MOCK.tmp, "rss")
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", rss_file, h.RVKCTL,
+               "--connect", "127.0.0.1:%d" % MOCK.port, "--ca-file",
+               os.path.join(h.CERTS, "ca.pem"), "vod-list-tokens", "--sub-app-id", str(sub_app_id)]
+        env = dict(h.tencent_env(), PATH=os.environ.get("PATH", "/usr/bin:/bin"))
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=120)
+        err = p.stderr.decode()
+        h.RUNS.append((cmd, "", err))
+        self.assertEqual(p.returncode, 0, err)
+        with open(rss_file) as f:
+            rss = int(f.read().split()[-1])
+        return p.stdout.decode().splitlines(), rss
+
+    def test_100000_tokens_stream_with_flat_memory(self):
+        n = 100000
+        MOCK.control("seed", {"vod": {"apps": {
+            "1500000008": ["one-token-only"],
+            "1500000009": ["bulkToken%06d" % i for i in range(n)]}}}, timeout=120)
+        one, rss_one = self.list_rss(1500000008)
+        many, rss_many = self.list_rss(1500000009)
+        self.assertEqual(one, ["one-token-only"])
+        self.assertEqual(len(many), n)
+        self.assertEqual(many[0], "bulkToken000000")
+        self.assertEqual(many[-1], "bulkToken%06d" % (n - 1))
+        print("\npeak RSS: 1 token %d KiB, %d tokens %d KiB" % (rss_one, n, rss_many))
+        # the body is ~2.4 MB; streaming must not hold it
+        self.assertLess(rss_many - rss_one, 256)
+
+
 class TestApiGateway(Base):
     def test_delete_disabled_key(self):
         p = self.vod("--json", "apigw-delete-key", "--region", "ap-guangzhou", "--key-id",
