@@ -525,10 +525,9 @@ static int run(const cli_args *a)
     host_mode mode = a->dry_run ? HOST_DRY_RUN : r.ep.tls ? HOST_TLS : HOST_PLAIN;
     rvk_err err = host_net_setup(&port, mode, a->ca_file);
     if (err != RVK_OK) {
-        rvk_result res;
-        memset(&res, 0, sizeof res);
-        res.err = err;
-        return report_failure("cannot load trust anchors", &res);
+        /* an unreadable or empty --ca-file is configuration, found before
+         * any network I/O: exit 2, not a TLS failure */
+        return usage_error("cannot load trust anchors (see the message above)");
     }
     rvk_client_init(&g_client, &port);
     if (a->timeout_ms > 0) {

@@ -438,6 +438,12 @@ class TestUsage(Base):
                   env=h.tencent_env())
         self.assertEqual(p.returncode, 3)
 
+    def test_unreadable_ca_file_is_configuration_error(self):
+        for path in ("/nonexistent/ca.pem", "/etc/hostname"):
+            p = h.run(["--connect", "127.0.0.1:%d" % MOCK.port, "--ca-file", path,
+                       "vod-list-tokens"], env=h.tencent_env(), ca=False)
+            self.assertEqual(p.returncode, 2, path)
+
     def test_untrusted_ca_is_tls_error(self):
         p = h.run(["--connect", "127.0.0.1:%d" % MOCK.port, "--ca-file",
                    os.path.join(h.CERTS, "other-ca.pem"), "vod-list-tokens"], env=h.tencent_env(),
