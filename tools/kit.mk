@@ -29,7 +29,7 @@ SDK     := $(BUILD)/sdk
 KIT_PACKAGES := doxygen pkgconf
 KIT_TOOLS := $(KIT)/.tools
 
-RVK_VERSION_STR := $(shell sed -n 's/^\#define RVK_VERSION "\(.*\)"/\1/p' include/revokit/rvk_version.h)
+RVK_VERSION_STR := $(shell sed -n 's/^\#define RVK_VERSION "\([^"]*\)".*/\1/p' include/revokit/rvk_version.h)
 
 KIT_PUBLIC_HDRS := $(wildcard include/revokit/*.h)
 KIT_MODULE_HDRS := src/http_reader.h src/json.h src/tc3.h src/buf.h src/journal.h

@@ -28,11 +28,11 @@ check "installs rvkctl, three libraries and revokit.pc" sh -c "
         grep -qx \"./\$f\" '$TMP/installed' || { echo \"missing \$f\"; exit 1; }
     done"
 check "installed rvkctl --version prints RVK_VERSION" sh -c "
-    v=\$(sed -n 's/^#define RVK_VERSION \"\\(.*\\)\"/\\1/p' include/revokit/rvk_version.h)
+    v=\$(sed -n 's/^#define RVK_VERSION \"\\([^\"]*\\)\".*/\\1/p' include/revokit/rvk_version.h)
     '$PREFIX/bin/rvkctl' --version | grep -F \"\$v\""
 export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 check "pkg-config --modversion revokit is RVK_VERSION" sh -c "
-    v=\$(sed -n 's/^#define RVK_VERSION \"\\(.*\\)\"/\\1/p' include/revokit/rvk_version.h)
+    v=\$(sed -n 's/^#define RVK_VERSION \"\\([^\"]*\\)\".*/\\1/p' include/revokit/rvk_version.h)
     test \"\$(pkg-config --modversion revokit)\" = \"\$v\""
 # Compiled outside the tree: only the installed headers can be found.
 cp examples/vod_list_tokens.c examples/example_port.c examples/example_port.h "$TMP/"
