@@ -53,7 +53,7 @@ $(KIT)/revokit.pc.in: include/revokit/rvk_version.h tools/kit.mk
 		'Name: revokit' \
 		'Description: heap-free credential revocation for devices (POSIX port, BearSSL TLS)' \
 		'Version: $(RVK_VERSION_STR)' \
-		'Cflags: -I$${includedir} -I$${includedir}/revokit/bearssl' \
+		'Cflags: -I$${includedir} -isystem $${includedir}/revokit/bearssl' \
 		'Libs: -L$${libdir} -lrevokit-posix -lrevokit -lrevokit-bearssl' > $@
 
 # install_tree PREFIX: copy everything listed above under PREFIX.
@@ -98,7 +98,7 @@ EXAMPLE_SRC  := $(filter-out examples/example_port.c,$(wildcard examples/*.c))
 EXAMPLE_BINS := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRC))
 # What a user's build does: the .pc flags, plus strict warnings.
 EXAMPLE_CFLAGS := $(CSTD) -Wall -Wextra -Werror $(OPT) -D_POSIX_C_SOURCE=200809L \
-                  -I$(SDK)/include -I$(SDK)/include/revokit/bearssl
+                  -I$(SDK)/include -isystem $(SDK)/include/revokit/bearssl
 EXAMPLE_LIBS := -L$(SDK)/lib -lrevokit-posix -lrevokit -lrevokit-bearssl
 
 examples: $(EXAMPLE_BINS)

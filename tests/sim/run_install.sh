@@ -37,7 +37,7 @@ check "pkg-config --modversion revokit is RVK_VERSION" sh -c "
 # Compiled outside the tree: only the installed headers can be found.
 cp examples/vod_list_tokens.c examples/example_port.c examples/example_port.h "$TMP/"
 check "example builds with pkg-config flags only (-Wall -Wextra -Werror)" sh -c "
-    cd '$TMP' && cc -std=c99 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+    cd '$TMP' && cc -std=c99 -Wall -Wextra -Werror -Wundef -D_POSIX_C_SOURCE=200809L \
         vod_list_tokens.c example_port.c \$(pkg-config --cflags --libs revokit) -o vod_list_tokens"
 check "example built against the install lists tokens from the mock" python3 - "$TMP/vod_list_tokens" <<'PY'
 import os, subprocess, sys
