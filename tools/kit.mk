@@ -120,3 +120,8 @@ docs: $(KIT_TOOLS) $(KIT_PUBLIC_HDRS) docs/Doxyfile
 	  echo "OUTPUT_DIRECTORY = $(BUILD)/docs") | doxygen - >$(BUILD)/docs/doxygen.log 2>&1 || \
 	  { cat $(BUILD)/docs/doxygen.log >&2; exit 1; }
 	@echo "  DOCS    $(BUILD)/docs/html/index.html"
+
+# docs/porting.md's memory table, between its sizes markers.
+.PHONY: porting-sizes
+porting-sizes: $(BUILD)/kit/sizes
+	@python3 tools/splice_sizes.py docs/porting.md $(BUILD)/kit/sizes

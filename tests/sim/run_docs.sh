@@ -26,5 +26,11 @@ if grep -q 'rvk_apigw_revoke_key' "$B/docs/html/rvk__ops_8h.html" 2>/dev/null; t
 else
     ko "rvk_apigw_revoke_key not in the reference"
 fi
+if make -s --no-print-directory "$B/kit/sizes" >"$B/sizes-test.log" 2>&1 &&
+   python3 tools/splice_sizes.py docs/porting.md "$B/kit/sizes" --check; then
+    ok "docs/porting.md memory table matches the headers"
+else
+    ko "docs/porting.md memory table is stale (make porting-sizes)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
