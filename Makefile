@@ -167,7 +167,7 @@ $(BUILD)/asan/unit/test_http_reader_body_limit: $(HTTP_BODY_LIMIT_SRC) $(UNIT_SU
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $(SAN) $(HTTP_BODY_LIMIT) $(HTTP_BODY_LIMIT_SRC) $(UNIT_SUPPORT) $(ASAN_PORTLIB) $(ASAN_LIB) $(BRLIB) -lcmocka -o $@
 
-test: all unit $(BUILD)/asan/rvkctl
+test: all unit $(BUILD)/asan/rvkctl examples kit-tools
 	@tests/run_tests.sh
 
 clean:
@@ -200,3 +200,6 @@ $(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
 
 # ---- Cortex-M4 firmware (boards/cortex-m4) ----------------------------------
 include boards/cortex-m4/firmware.mk
+
+# ---- integration kit: install, examples, docs (tools/kit.mk) -----------------
+include tools/kit.mk

@@ -1,4 +1,4 @@
-/*
+/** @file
  * rvk_client.h - the revokit client: one caller-owned struct holding every
  * buffer an operation needs, and the engine that runs one HTTP exchange
  * with deadline, retries, rate limit and clock correction.
@@ -27,40 +27,41 @@
 extern "C" {
 #endif
 
-/* Where a service lives. */
+/** Where a service lives. */
 typedef struct rvk_endpoint {
-    const char *host;         /* real host name: Host header, TLS SNI and
+    const char *host;         /**< real host name: Host header, TLS SNI and
                                  certificate check, TC3 signature */
-    uint16_t port;            /* service port (443 for the clouds) */
-    const char *connect_host; /* NULL, or where the TCP connection really
+    uint16_t port;            /**< service port (443 for the clouds) */
+    const char *connect_host; /**< NULL, or where the TCP connection really
                                  goes (tests, proxies); changes nothing else */
-    uint16_t connect_port;    /* 0 = port */
-    bool tls;                 /* false only for explicit plain-HTTP testing */
+    uint16_t connect_port;    /**< 0 = port */
+    bool tls;                 /**< false only for explicit plain-HTTP testing */
 } rvk_endpoint;
 
-/* Behaviour knobs; rvk_client_init() fills the defaults. */
+/** Behaviour knobs; rvk_client_init() fills the defaults. */
 typedef struct rvk_client_config {
-    uint32_t timeout_ms;      /* one bound for a whole operation, retries
+    uint32_t timeout_ms;      /**< one bound for a whole operation, retries
                                  included (RVK_DEFAULT_TIMEOUT_MS) */
-    uint32_t retries;         /* extra attempts after the first */
-    uint32_t rate_per_sec;    /* client-side limit per action; 0 = off */
-    int64_t fixed_time;       /* >= 0: sign with this Unix time (tests,
+    uint32_t retries;         /**< extra attempts after the first */
+    uint32_t rate_per_sec;    /**< client-side limit per action; 0 = off */
+    int64_t fixed_time;       /**< >= 0: sign with this Unix time (tests,
                                  --timestamp); RVK_TIME_UNKNOWN: use clock */
 } rvk_client_config;
 
-/* Outcome details of the last exchange, for reporting. Strings are
+/** Outcome details of the last exchange, for reporting. Strings are
  * NUL-terminated and already stripped of terminal control characters. */
 typedef struct rvk_result {
-    rvk_err err;
-    uint16_t http_status;           /* 0 if no response was read */
-    uint32_t attempts;              /* requests sent, retries included */
-    bool already_gone;              /* not-found after an earlier attempt
+    rvk_err err;                    /**< what the operation returned */
+    uint16_t http_status;           /**< 0 if no response was read */
+    uint32_t attempts;              /**< requests sent, retries included */
+    bool already_gone;              /**< not-found after an earlier attempt
                                        of ours may have succeeded */
-    char request_id[72];            /* Tencent RequestId, or "" */
-    char code[72];                  /* service error code, or "" */
-    char message[RVK_JSON_MAX_SCALAR]; /* service error message, or "" */
+    char request_id[72];            /**< Tencent RequestId, or "" */
+    char code[72];                  /**< service error code, or "" */
+    char message[RVK_JSON_MAX_SCALAR]; /**< service error message, or "" */
 } rvk_result;
 
+/** @cond PRIVATE */
 #define RVK_RATE_SLOTS 4
 #define RVK_RX_CHUNK 512
 
@@ -88,14 +89,16 @@ typedef struct rvk_client_state {
     uint8_t body[RVK_BODY_BUF_SIZE];
     uint8_t req[RVK_REQUEST_BUF_SIZE];
 } rvk_client_state;
+/** @endcond */
 
+/** One client: the port, the knobs and every buffer, owned by the caller. */
 typedef struct rvk_client {
-    rvk_port port;
-    rvk_client_config cfg;
-    rvk_client_state st;      /* private: connection, buffers, parsers */
+    rvk_port port;            /**< copied by rvk_client_init() */
+    rvk_client_config cfg;    /**< defaults set by rvk_client_init() */
+    rvk_client_state st;      /**< private: connection, buffers, parsers */
 } rvk_client;
 
-/*
+/**
  * rvk_client_init - prepare c to use `port` (copied). Sets defaults in
  * c->cfg, which the caller may then change. Never fails; the port is
  * checked when an operation runs (RVK_ERR_CONFIG if a needed function is
@@ -103,13 +106,13 @@ typedef struct rvk_client {
  */
 void rvk_client_init(rvk_client *c, const rvk_port *port);
 
-/*
+/**
  * rvk_client_close - close any kept-alive connection and wipe the request,
  * receive and JSON buffers (they may have held secrets). c stays usable.
  */
 void rvk_client_close(rvk_client *c);
 
-/*
+/**
  * rvk_client_now - the Unix time revokit will sign with: cfg.fixed_time if
  * set, else the port clock corrected by what the servers' Date headers
  * taught this client, else the time learnt from a Date header (for
