@@ -284,6 +284,13 @@ def main():
     sha256 = ["br_sha256_init", "br_sha224_update", "br_sha256_out", "br_sha224_state",
               "br_sha224_set_state"]
     assume = [("br_hmac_*", sha256), ("process_key", sha256)]
+    # The engine's operation callbacks are the services' build/expect/judge;
+    # the JSON layer's element callbacks are the services' list handlers.
+    ops = ["src/tencent.c:tc_build", "src/newapi.c:na_build", "src/tencent.c:tc_expect",
+           "src/newapi.c:na_expect", "src/tencent.c:tc_judge", "src/newapi.c:na_judge"]
+    elements = ["src/tencent.c:list_element", "src/newapi.c:na_item"]
+    if engine:
+        assume += [("rvk_engine_run", ops), ("value_done", elements)]
     roots = ["rvk_tc3_payload_update", "rvk_tc3_payload_final", "rvk_tc3_sign",
              "rvk_tc3_write_headers", "rvk_json_member_string", "rvk_json_writer_finish",
              "rvk_journal_run"]
@@ -305,6 +312,11 @@ def main():
     L.append("")
     L.append("What the analysis cannot see:")
     L.append("")
+    if engine:
+        L.append("- The engine's indirect calls to the operation (`ex->build`, `ex->expect`, "
+                 "`ex->judge`) are *assumed* to reach the services' callbacks (%s), and the "
+                 "JSON layer's element callback (`value_done`) the services' list handlers (%s): "
+                 "the only ones src/ installs." % (", ".join(ops), ", ".join(elements)))
     L.append("- Indirect calls inside BearSSL's HMAC (`br_hmac_*` call the hash through its "
              "vtable) are *assumed* to reach the SHA-256 class (%s): the only hash tc3.c "
              "passes. Any other vtable would need re-analysis." % ", ".join(sha256))

@@ -30,6 +30,7 @@ M4_LDFLAGS := $(M4_ARCH) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 M4_ENGINE := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c),$(wildcard src/json.c)),1)
 M4_HTTP_TESTS := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c)),tests/target/tt_http.c)
 M4_JSON_TESTS := $(if $(wildcard src/json.c),tests/target/tt_json.c)
+M4_ENGINE_TESTS := $(if $(M4_ENGINE),tests/target/tt_engine.c)
 M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER) \
              $(if $(M4_JSON_TESTS),-DRVK_HAVE_JSON)
 # Objects built with M4_DEFS depend on a stamp named after the feature set,
@@ -41,7 +42,7 @@ M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
                    boards/cortex-m4/semihost.c boards/cortex-m4/counter.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
-                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS))
+                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS) $(M4_ENGINE_TESTS))
 M4_LIB    := $(M4)/librevokit.a
 M4_BRLIB  := $(M4)/bearssl/libbearssl.a
 M4_TEST_ELF := $(M4)/rvk-test.elf

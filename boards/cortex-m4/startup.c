@@ -84,9 +84,17 @@ size_t board_stack_size(void)
     return (size_t)((uintptr_t)__stack_top - (uintptr_t)__stack_bottom);
 }
 
+/* Peak seen before the last repaint: painting below the caller erases the
+ * record of deeper use by earlier code, so remember it first. */
+static size_t peak_before_repaint;
+
 __attribute__((noinline)) uintptr_t board_stack_paint_below(void)
 {
     uintptr_t sp = current_sp();
+    size_t seen = board_stack_peak();
+    if (seen > peak_before_repaint) {
+        peak_before_repaint = seen;
+    }
     /* the caller's frame and ours lie above sp; leave 64 bytes for the
      * words this function itself may still push */
     paint(sp - 64);
@@ -100,7 +108,8 @@ size_t board_stack_used_below(uintptr_t sp)
 
 size_t board_stack_peak(void)
 {
-    return unpainted_above((uintptr_t)__stack_bottom, (uintptr_t)__stack_top);
+    size_t now = unpainted_above((uintptr_t)__stack_bottom, (uintptr_t)__stack_top);
+    return now > peak_before_repaint ? now : peak_before_repaint;
 }
 
 void rvk_reset_handler(void)
