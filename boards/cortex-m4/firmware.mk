@@ -51,8 +51,8 @@ M4_APP_ELF := $(M4)/rvk-app.elf
 FOOTPRINT := docs/footprint.md
 
 .PHONY: firmware firmware-test
-firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(FOOTPRINT)
-firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF)
+firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_FULL_APP_ELF) $(FOOTPRINT)
+firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF)
 
 ifeq ($(BOARD),cortex-m4)
 .DEFAULT_GOAL := firmware
@@ -64,9 +64,16 @@ $(M4_TOOLS): tools/deps.sh
 	@RVK_EXTRA_PACKAGES="$(M4_PACKAGES)" tools/deps.sh $(DEPS)
 	@mkdir -p $(dir $@) && touch $@
 
-$(M4_BRLIB): $(STAMP) $(M4_TOOLS) tools/bearssl.mk
+# No OS clock on the board: BearSSL must not fall back to time() (the TLS
+# port always sets the certificate time).
+M4_BR_DEFS := -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_TIME=0
+M4_BR_STAMP := $(M4)/bearssl/.defs-notime
+$(M4_BR_STAMP):
+	@rm -rf $(M4)/bearssl && mkdir -p $(dir $@) && touch $@
+
+$(M4_BRLIB): $(STAMP) $(M4_TOOLS) tools/bearssl.mk $(M4_BR_STAMP)
 	@$(MAKE) --no-print-directory -f tools/bearssl.mk SRC=$(BEARSSL) OUT=$(M4)/bearssl \
-		CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="$(M4_ARCH) $(M4_OPT) $(M4_ANALYSE) -w"
+		CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="$(M4_ARCH) $(M4_OPT) $(M4_ANALYSE) -w $(M4_BR_DEFS)"
 	@echo "  AR      $@"
 
 $(M4)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS)
@@ -116,6 +123,56 @@ $(M4_PLANT_ELF): $(M4)/obj/boards/cortex-m4/test_main_planted.o $(M4_TEST_OBJS) 
 
 $(M4_APP_ELF): $(M4)/obj/boards/cortex-m4/app_main.o $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
+
+# ---- whole firmware: + port/bearssl, port/lwip, lwIP, scheduler --------------
+# lwIP is built by tools/lwip.mk for this board (lwipopts.h, arch/); the
+# board's sys_arch.c runs it on the small preemptive scheduler in rtos.c.
+M4_LWIPLIB := $(M4)/lwip/liblwip.a
+M4_LWIP_INCS := -Iboards/cortex-m4 -isystem $(LWIP)/src/include -Iport/lwip -Iport/bearssl
+M4_FULL_ELF := $(M4)/rvk-full.elf
+M4_PORT_OBJS := $(patsubst %.c,$(M4)/obj/%.o,$(wildcard port/bearssl/*.c) port/lwip/rvk_lwip_transport.c)
+M4_RTOS_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/rtos.c boards/cortex-m4/sys_arch.c)
+M4_ANCHORS := boards/cortex-m4/anchors.pem
+
+$(M4_LWIPLIB): $(STAMP) $(M4_TOOLS) tools/lwip.mk boards/cortex-m4/lwipopts.h $(wildcard boards/cortex-m4/arch/*.h)
+	@$(MAKE) --no-print-directory -f tools/lwip.mk SRC=$(LWIP) OUT=$(M4)/lwip \
+		BOARD=boards/cortex-m4 CC="$(M4_CC)" AR="$(M4_AR)" \
+		CFLAGS="$(M4_ARCH) $(CSTD) $(M4_OPT) $(M4_ANALYSE) -w"
+	@echo "  AR      $@"
+
+$(M4)/obj/port/%.o: port/%.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_CFLAGS) $(M4_LWIP_INCS) -MMD -MP -c $< -o $@
+
+$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
+$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: $(M4_LWIPLIB)
+
+$(M4)/obj/boards/cortex-m4/full_test_main.o: boards/cortex-m4/full_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4_LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS) -DRVK_FULL_WITH_TESTS -MMD -MP -c $< -o $@
+
+$(M4)/gen/anchors.c: $(M4_ANCHORS) tools/pem2c.py
+	@mkdir -p $(dir $@)
+	@python3 tools/pem2c.py --name rvk_fw_anchors -o $@ $(M4_ANCHORS)
+
+$(M4)/obj/gen/anchors.o: $(M4)/gen/anchors.c $(STAMP) $(M4_TOOLS)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) -c $< -o $@
+
+M4_FULL_APP_ELF := $(M4)/rvk-full-app.elf
+$(M4_FULL_APP_ELF): $(M4)/obj/boards/cortex-m4/full_main.o $(M4)/obj/boards/cortex-m4/mtest.o \
+		$(M4_BOARD_OBJS) $(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) \
+		$(M4_BRLIB) $(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
+
+$(M4_FULL_ELF): $(M4)/obj/boards/cortex-m4/full_test_main.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) \
+		$(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) $(M4_BRLIB) \
+		$(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
+
+$(M4)/rvk-full-app.out: $(M4_FULL_APP_ELF)
+	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
+	@mv $@.tmp $@
 
 # ---- footprint report ---------------------------------------------------------
 M4_QEMU := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
