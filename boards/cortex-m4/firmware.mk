@@ -51,8 +51,8 @@ M4_APP_ELF := $(M4)/rvk-app.elf
 FOOTPRINT := docs/footprint.md
 
 .PHONY: firmware firmware-test
-firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_FULL_APP_ELF) $(FOOTPRINT)
-firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF)
+firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_FULL_APP_ELF) $(M4_SMALL_ELF) $(FOOTPRINT)
+firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_SMALL_ELF)
 
 ifeq ($(BOARD),cortex-m4)
 .DEFAULT_GOAL := firmware
@@ -124,6 +124,29 @@ $(M4_PLANT_ELF): $(M4)/obj/boards/cortex-m4/test_main_planted.o $(M4_TEST_OBJS) 
 $(M4_APP_ELF): $(M4)/obj/boards/cortex-m4/app_main.o $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
 
+# ---- small-RAM profile: the same tests with rvk_small_profile.h --------------
+M4S := $(M4)/small
+M4S_DEF := -DRVK_CONFIG_USER_HEADER='"rvk_small_profile.h"' -Iboards/cortex-m4
+M4S_CORE_OBJS := $(patsubst src/%.c,$(M4S)/obj/src/%.o,$(CORE_SRC))
+M4S_OTHER_OBJS := $(patsubst $(M4)/obj/%,$(M4S)/obj/%,$(M4_TEST_OBJS) $(M4_BOARD_OBJS) \
+                    $(M4)/obj/boards/cortex-m4/test_main.o)
+M4_SMALL_ELF := $(M4)/rvk-test-small.elf
+
+$(M4S)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS) boards/cortex-m4/rvk_small_profile.h
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_CFLAGS) $(M4S_DEF) -MMD -MP -c $< -o $@
+
+$(M4S)/obj/%.o: %.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h boards/cortex-m4/rvk_small_profile.h
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4S_DEF) -DRVK_SMALL_PROFILE -MMD -MP -c $< -o $@
+
+$(M4_SMALL_ELF): $(M4S_CORE_OBJS) $(M4S_OTHER_OBJS) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(M4S_OTHER_OBJS) $(M4S_CORE_OBJS) $(M4_BRLIB))
+
+$(M4)/rvk-test-small.out: $(M4_SMALL_ELF)
+	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
 # ---- whole firmware: + port/bearssl, port/lwip, lwIP, scheduler --------------
 # lwIP is built by tools/lwip.mk for this board (lwipopts.h, arch/); the
 # board's sys_arch.c runs it on the small preemptive scheduler in rtos.c.
@@ -133,6 +156,10 @@ M4_FULL_ELF := $(M4)/rvk-full.elf
 M4_PORT_OBJS := $(patsubst %.c,$(M4)/obj/%.o,$(wildcard port/bearssl/*.c) port/lwip/rvk_lwip_transport.c)
 M4_RTOS_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/rtos.c boards/cortex-m4/sys_arch.c)
 M4_ANCHORS := boards/cortex-m4/anchors.pem
+# With the scheduler, threads run on their own stacks (PSP); the linker
+# script's stack region (MSP) only takes exceptions and the reset path.
+# (--defsym must come before the linker script to be seen by it.)
+M4_FULL_LDFLAGS := -Wl,--defsym=RVK_STACK_SIZE=1024
 
 $(M4_LWIPLIB): $(STAMP) $(M4_TOOLS) tools/lwip.mk boards/cortex-m4/lwipopts.h $(wildcard boards/cortex-m4/arch/*.h)
 	@$(MAKE) --no-print-directory -f tools/lwip.mk SRC=$(LWIP) OUT=$(M4)/lwip \
@@ -170,6 +197,8 @@ $(M4_FULL_ELF): $(M4)/obj/boards/cortex-m4/full_test_main.o $(M4_TEST_OBJS) $(M4
 		$(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
 
+$(M4_FULL_APP_ELF) $(M4_FULL_ELF): M4_LDFLAGS := $(M4_FULL_LDFLAGS) $(M4_LDFLAGS)
+
 $(M4)/rvk-full-app.out: $(M4_FULL_APP_ELF)
 	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
 	@mv $@.tmp $@
@@ -183,8 +212,12 @@ $(M4)/rvk-test.out: $(M4_TEST_ELF)
 	@mv $@.tmp $@
 
 size: $(FOOTPRINT)
-$(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out tools/footprint.py tools/stack_usage.py
+$(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out $(M4_FULL_APP_ELF) $(M4)/rvk-full-app.out \
+		$(M4)/rvk-test-small.out $(M4_FULL_ELF) tools/footprint.py tools/stack_usage.py
 	@mkdir -p $(dir $@)
 	@python3 tools/footprint.py --build $(M4) --app $(M4_APP_ELF) --test $(M4_TEST_ELF) \
-		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@
+		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@ \
+		--full $(M4_FULL_APP_ELF) --full-run $(M4)/rvk-full-app.out \
+		--small-run $(M4)/rvk-test-small.out --anchors $(M4_ANCHORS)
 	@echo "  GEN     $@"
+	@sed -n '/^## Reference points/,$$p' $@
