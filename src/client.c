@@ -48,11 +48,8 @@ static void drop_connection(rvk_client *c)
 void rvk_client_close(rvk_client *c)
 {
     drop_connection(c);
-    rvk_wipe(c->st.req, sizeof c->st.req);
     rvk_wipe(c->st.body, sizeof c->st.body);
-    rvk_wipe(c->st.rx, sizeof c->st.rx);
-    rvk_wipe(&c->st.json, sizeof c->st.json);
-    rvk_wipe(&c->st.http, sizeof c->st.http);
+    rvk_wipe(&c->st.io, sizeof c->st.io);
 }
 
 int64_t rvk_client_now(rvk_client *c)
@@ -256,7 +253,7 @@ static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
         rvk_http_event ev = RVK_HTTP_EV_NEED_MORE;
         const uint8_t *body = NULL;
         size_t body_len = 0;
-        rvk_err err = rvk_http_reader_feed(&st->http, st->rx + st->rx_off,
+        rvk_err err = rvk_http_reader_feed(&st->io.in.http, st->io.in.rx + st->rx_off,
                                            st->rx_len - st->rx_off, &used, &ev,
                                            &body, &body_len);
         st->rx_off += used;
@@ -268,11 +265,11 @@ static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
         }
         switch (ev) {
         case RVK_HTTP_EV_HEADERS:
-            learn_date(c, &st->http);
+            learn_date(c, &st->io.in.http);
             break;
         case RVK_HTTP_EV_BODY:
             if (*body_err == RVK_OK) {
-                *body_err = rvk_json_stream_feed(&st->json, body, body_len);
+                *body_err = rvk_json_stream_feed(&st->io.in.json, body, body_len);
             }
             break;
         case RVK_HTTP_EV_DONE:
@@ -294,18 +291,20 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
     *sent_all = false;
     *stale_reuse = false;
     rvk_err err = ensure_connected(c, ex->ep, &reused);
-    if (err != RVK_OK) {
-        return err;
+    if (err == RVK_OK) {
+        err = send_all(c, req->data, req->len);
     }
-    err = send_all(c, req->data, req->len);
+    /* The request may carry a session or access token, and its memory is
+     * the response side's from here on (rvk_client_io). */
+    rvk_wipe(st->io.req, req->len);
     if (err != RVK_OK) {
         *stale_reuse = reused;
         return err;
     }
     *sent_all = true;
 
-    rvk_http_reader_init(&st->http, false);
-    ex->expect(c, ex, &st->json);
+    rvk_http_reader_init(&st->io.in.http, false);
+    ex->expect(c, ex, &st->io.in.json);
     *body_err = RVK_OK;
     bool done = false;
     bool got_any = false;
@@ -313,7 +312,8 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
     st->rx_off = 0;
     while (!done) {
         size_t got = 0;
-        err = c->port.transport.ops->recv(c->port.transport.ctx, st->rx, sizeof st->rx,
+        err = c->port.transport.ops->recv(c->port.transport.ctx, st->io.in.rx,
+                                          sizeof st->io.in.rx,
                                           &got, st->deadline_ms);
         if (err == RVK_ERR_NET_UNCLEAN_CLOSE || (err == RVK_OK && got == 0)) {
             rvk_http_event ev = RVK_HTTP_EV_NEED_MORE;
@@ -324,7 +324,7 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
                 *stale_reuse = true;
                 return RVK_ERR_NET_CLOSED;
             }
-            err = rvk_http_reader_finish(&st->http, clean, &ev);
+            err = rvk_http_reader_finish(&st->io.in.http, clean, &ev);
             if (err != RVK_OK) {
                 return err;
             }
@@ -345,11 +345,11 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
         }
     }
     if (*body_err == RVK_OK) {
-        *body_err = rvk_json_stream_finish(&st->json);
+        *body_err = rvk_json_stream_finish(&st->io.in.json);
     }
     /* Anything after the response was not asked for: do not trust the
      * connection with another request. */
-    if (st->connected && (!st->http.keep_alive || st->rx_off < st->rx_len)) {
+    if (st->connected && (!st->io.in.http.keep_alive || st->rx_off < st->rx_len)) {
         drop_connection(c);
     }
     st->rx_len = 0;
@@ -412,10 +412,10 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
             return res->err;
         }
         rvk_buf req;
-        rvk_buf_init(&req, c->st.req, sizeof c->st.req);
+        rvk_buf_init(&req, c->st.io.req, sizeof c->st.io.req);
         err = ex->build(c, ex, &req, rvk_client_now(c));
         if (err != RVK_OK) {
-            rvk_wipe(c->st.req, sizeof c->st.req);
+            rvk_wipe(c->st.io.req, sizeof c->st.io.req);
             res->err = err;
             return err;
         }
@@ -424,13 +424,11 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         bool sent_all = false;
         bool stale = false;
         err = attempt_once(c, ex, &req, &body_err, &sent_all, &stale);
-        /* the request may carry a session token or access token */
-        rvk_wipe(c->st.req, req.len);
 
         rvk_verdict verdict;
         if (err == RVK_OK) {
-            res->http_status = c->st.http.status;
-            verdict = ex->judge(c, ex, &c->st.http, body_err, res);
+            res->http_status = c->st.io.in.http.status;
+            verdict = ex->judge(c, ex, &c->st.io.in.http, body_err, res);
         } else {
             drop_connection(c);
             res->err = err;
@@ -456,7 +454,7 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
             }
             continue;
         case RVK_VERDICT_RETRY_CLOCK:
-            if (clock_retry_used || !correct_clock(c, &c->st.http)) {
+            if (clock_retry_used || !correct_clock(c, &c->st.io.in.http)) {
                 return res->err;
             }
             clock_retry_used = true;
@@ -474,8 +472,8 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         }
         retries_used++;
         uint32_t delay = backoff_ms(c, retries_used - 1u);
-        if (err == RVK_OK && c->st.http.retry_after_s >= 0) {
-            int64_t ra = c->st.http.retry_after_s * 1000;
+        if (err == RVK_OK && c->st.io.in.http.retry_after_s >= 0) {
+            int64_t ra = c->st.io.in.http.retry_after_s * 1000;
             if (ra > (int64_t)delay) {
                 delay = ra > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)ra;
             }

@@ -61,6 +61,10 @@ def group_of(section, path):
         return "newlib-nano libc"
     if "libgcc.a" in base:
         return "libgcc"
+    if base.endswith(("/rtos.o", "/sys_arch.o")):
+        return "scheduler + lwIP sys_arch (board: rtos.c, sys_arch.c)"
+    if base.endswith("gen/anchors.o"):
+        return "trust anchors (tools/pem2c.py)"
     if "/obj/tests/" in base or "mtest.o" in base or "test_main" in base:
         return "on-target tests"
     if "/obj/boards/" in base:
@@ -158,11 +162,23 @@ def main():
     ap = argparse.ArgumentParser()
     for opt in ("--build", "--app", "--test", "--run", "--cc", "--src", "--out"):
         ap.add_argument(opt, required=True)
+    for opt in ("--full", "--full-run", "--small-run", "--anchors"):
+        ap.add_argument(opt)
     a = ap.parse_args()
 
     app, app_out = parse_map(a.app + ".map")
     test, test_out = parse_map(a.test + ".map")
     metrics, notes = read_metrics(a.run)
+    full = full_out = None
+    if a.full:
+        full, full_out = parse_map(a.full + ".map")
+        fm, fnotes = read_metrics(a.full_run)
+        metrics.update(fm)
+        notes["full_summary"] = fnotes.get("summary", "?")
+    small = {}
+    if a.small_run:
+        small, snotes = read_metrics(a.small_run)
+        notes["small_summary"] = snotes.get("summary", "?")
     cc_version = subprocess.run([a.cc, "--version"], capture_output=True, text=True,
                                 check=True).stdout.splitlines()[0]
     engine = all(os.path.exists(os.path.join(a.src, m + ".c"))
@@ -256,7 +272,8 @@ def main():
     L.append("| stack region (linker script, not in RAM total) | | %s | | %s |" % (n(ast), n(tst)))
     L.append("")
     L.append("jsmn is header-only: its functions are counted by symbol name wherever they are "
-             "compiled. lwIP and the TLS port are not in either image yet.")
+             "compiled. lwIP and the TLS port are in the whole-firmware image (below), not in "
+             "these two.")
     L.append("")
 
     L.append("## RAM owned by revokit")
@@ -269,21 +286,51 @@ def main():
         if k.startswith(("sizeof.", "config.")):
             unit = "tokens" if k.endswith("TOKENS") else ""
             L.append("| `%s` | %s%s |" % (k.split(".", 1)[1], n(metrics[k]), " " + unit if unit else ""))
+    if small:
+        L.append("")
+        L.append("The same, built with the small-RAM profile (`boards/cortex-m4/rvk_small_profile.h`, "
+                 "`-DRVK_CONFIG_USER_HEADER`); every on-target test passes under it too (%s):" %
+                 notes.get("small_summary", "?"))
+        L.append("")
+        L.append("| item | bytes |")
+        L.append("|---|---:|")
+        for k in sorted(small):
+            if k.startswith(("sizeof.", "config.")):
+                unit = "tokens" if k.endswith("TOKENS") else ""
+                L.append("| `%s` | %s%s |" % (k.split(".", 1)[1], n(small[k]), " " + unit if unit else ""))
     if "sizeof.rvk_client" in metrics:
         L.append("")
         L.append("Goal: revokit's own share of RAM (the client struct, no TLS) <= 2 KB. "
-                 "`sizeof(rvk_client)` is %s B today: the request buffer, body buffer, receive "
-                 "chunk, HTTP reader line and JSON window dominate (see the config rows); "
-                 "the TLS engine's buffers come on top." % n(metrics["sizeof.rvk_client"]))
+                 "`sizeof(rvk_client)` is %s B with the defaults and %s B with the small profile. "
+                 "The request buffer shares memory with the response side (receive chunk, HTTP "
+                 "reader, JSON stream: `rvk_client_io`), which is never live at the same time; "
+                 "the body is kept apart because every retry re-signs it. What remains is the "
+                 "response side: the JSON window and jsmn's token array (20 B per token with "
+                 "parent links; a new-api token item needs 39), the HTTP reader's line buffer "
+                 "and its kept Date/Content-Type/Location values. The line buffer and the token "
+                 "array are never live together either (lines are read before body bytes are "
+                 "handed to the JSON layer), so sharing them would bring the small profile under "
+                 "2 KB, but it needs the reader and JSON headers to take external buffers. "
+                 "The TLS engine's buffers come on top (`rvk_tls`: %s B)." % (
+                     n(metrics["sizeof.rvk_client"]), n(small.get("sizeof.rvk_client", 0)),
+                     n(metrics.get("full.sizeof.rvk_tls", 0))))
     L.append("")
 
     L.append("## Stack")
     L.append("")
     ci = glob.glob(os.path.join(a.build, "obj", "src", "*.ci")) + \
+        glob.glob(os.path.join(a.build, "obj", "port", "*", "*.ci")) + \
         glob.glob(os.path.join(a.build, "bearssl", "obj", "**", "*.ci"), recursive=True)
     sha256 = ["br_sha256_init", "br_sha224_update", "br_sha256_out", "br_sha224_state",
               "br_sha224_set_state"]
     assume = [("br_hmac_*", sha256), ("process_key", sha256)]
+    # The engine's operation callbacks are the services' build/expect/judge;
+    # the JSON layer's element callbacks are the services' list handlers.
+    ops = ["src/tencent.c:tc_build", "src/newapi.c:na_build", "src/tencent.c:tc_expect",
+           "src/newapi.c:na_expect", "src/tencent.c:tc_judge", "src/newapi.c:na_judge"]
+    elements = ["src/tencent.c:list_element", "src/newapi.c:na_item"]
+    if engine:
+        assume += [("rvk_engine_run", ops), ("value_done", elements)]
     roots = ["rvk_tc3_payload_update", "rvk_tc3_payload_final", "rvk_tc3_sign",
              "rvk_tc3_write_headers", "rvk_json_member_string", "rvk_json_writer_finish",
              "rvk_journal_run"]
@@ -305,6 +352,11 @@ def main():
     L.append("")
     L.append("What the analysis cannot see:")
     L.append("")
+    if engine:
+        L.append("- The engine's indirect calls to the operation (`ex->build`, `ex->expect`, "
+                 "`ex->judge`) are *assumed* to reach the services' callbacks (%s), and the "
+                 "JSON layer's element callback (`value_done`) the services' list handlers (%s): "
+                 "the only ones src/ installs." % (", ".join(ops), ", ".join(elements)))
     L.append("- Indirect calls inside BearSSL's HMAC (`br_hmac_*` call the hash through its "
              "vtable) are *assumed* to reach the SHA-256 class (%s): the only hash tc3.c "
              "passes. Any other vtable would need re-analysis." % ", ".join(sha256))
@@ -326,9 +378,28 @@ def main():
     L.append("|---|---:|")
     for k, label in (("tc3.sign.stack", "`rvk_tc3_sign` alone"),
                      ("tc3.request.stack", "one request: JSON body + payload hash + sign + TC3 headers"),
+                     ("parse.response.stack", "one full response parse (HTTP reader + JSON, 20-item list)"),
+                     ("revoke.vod.stack", "`rvk_vod_delete_token` through the engine (scripted transport)"),
+                     ("revoke.vod_retry.stack", "the same with a 503, a retry and not-found, byte at a time"),
+                     ("revoke.apigw.stack", "`rvk_apigw_revoke_key` (disable + delete)"),
+                     ("revoke.newapi.stack", "`rvk_newapi_delete_token` (chunked response)"),
+                     ("revoke.newapi_list.stack", "`rvk_newapi_list_tokens`, 3 items of ~440 B"),
+                     ("full.revoke_no_route.stack", "whole firmware: VOD delete through TLS port + lwIP sockets (no route: the handshake is not reached)"),
+                     ("full.app_thread.stack_peak", "whole firmware: application thread, all tests + lwIP calls"),
+                     ("full.tcpip_thread.stack_peak", "whole firmware: lwIP tcpip thread"),
                      ("stack.peak_whole_run", "whole on-target test run, from reset")):
         if k in metrics:
             L.append("| %s | %s B |" % (label, n(metrics[k])))
+    L.append("")
+    path_static = max([res[r][0] for r in roots if r.startswith(("rvk_vod", "rvk_apigw", "rvk_newapi"))] or [0])
+    path_painted = max(metrics.get(k, 0) for k in ("revoke.vod.stack", "revoke.vod_retry.stack",
+                                                    "revoke.apigw.stack", "revoke.newapi.stack",
+                                                    "revoke.newapi_list.stack"))
+    L.append("Revocation path (services + engine + signer + HTTP + JSON, port callbacks excluded): "
+             "%s B static worst case, %s B painted on the target. The TLS handshake's own stack "
+             "is not in these numbers: in QEMU there is no server to shake hands with, and "
+             "BearSSL's handshake runs through vtables the call graph cannot follow." % (
+                 n(path_static), n(path_painted)))
     L.append("")
     L.append("Static worst case of the signing path's entry points: %s B. Goal for the "
              "revocation path: <= 4 KB (4,096 B)%s." % (
@@ -349,7 +420,10 @@ def main():
     for k, label in (("tc3.sign.count", "`rvk_tc3_sign` (vod_delete_basic vector)"),
                      ("tc3.request.count", "one request: body (%s B) + hash + sign + headers" %
                       n(metrics.get("tc3.request.body_bytes", 0))),
-                     ("parse.response.count", "one full response parse")):
+                     ("parse.response.count", "one full response parse (%s B: head + 20-item JSON list)" %
+                      n(metrics.get("parse.response.bytes", 0))),
+                     ("revoke.vod.count", "`rvk_vod_delete_token` end to end (body, sign, write, read, parse, judge)"),
+                     ("revoke.newapi.count", "`rvk_newapi_delete_token` end to end (chunked response)")):
         if k in metrics:
             L.append("| %s | %s |" % (label, n(metrics[k])))
         else:
@@ -358,6 +432,41 @@ def main():
     L.append("On-target tests: %s." % notes.get("summary", "?"))
     L.append("")
 
+    if full:
+        L.append("## Whole firmware")
+        L.append("")
+        L.append("`%s` (boards/cortex-m4/full_main.c): revokit + port/bearssl (narrow TLS 1.2 "
+                 "profile, tls_profile.c) + port/lwip (socket transport) + lwIP 2.1.3 (lwipopts.h: "
+                 "IPv4 + TCP, sockets, one connection) + the board scheduler (rtos.c: SysTick + "
+                 "PendSV, round-robin, static stacks) and lwIP sys_arch on it + trust anchors "
+                 "compiled in from `%s` by tools/pem2c.py, linked with `--gc-sections`. It drives "
+                 "the journal through all three services to the TLS transport over lwIP "
+                 "sockets; with no network device in QEMU the connects fail with no route, as "
+                 "the image checks (%s). No Ethernet driver is linked (the board has none "
+                 "modelled): a real board adds its MAC driver." % (
+                     os.path.basename(a.full), a.anchors or "?", notes.get("full_summary", "?")))
+        L.append("")
+        L.append("| component | flash | RAM |")
+        L.append("|---|---:|---:|")
+        fsrc = sum(v["flash"] for g, v in full.items() if g.startswith("src/") or g == "jsmn")
+        rows = [("all of src/ (incl. jsmn)", fsrc, sum(v["ram"] for g, v in full.items() if g.startswith("src/")))]
+        for g in sorted(full, key=lambda k: -full[k]["flash"]):
+            if g.startswith("src/") or g == "jsmn":
+                continue
+            rows.append((g, full[g]["flash"], full[g]["ram"]))
+        for g, f_, r_ in rows:
+            L.append("| %s | %s | %s |" % (g, n(f_), n(r_)))
+        ff, fr, fst = totals(full_out)
+        L.append("| **image total** | **%s** | **%s** |" % (n(ff), n(fr)))
+        L.append("| main stack region (exceptions; linker script, not in RAM total) | | %s |" % n(fst))
+        L.append("")
+        L.append("RAM of the whole image includes `rvk_tls` (%s B: BearSSL client + X.509 "
+                 "contexts and the 16 KB half-duplex record buffer), `rvk_client` (%s B), "
+                 "lwIP's heap and pools, and the application (8 KB) and tcpip (2 KB) thread "
+                 "stacks (board row)." % (n(metrics.get("full.sizeof.rvk_tls", 0)),
+                                          n(metrics.get("full.sizeof.rvk_client", 0))))
+        L.append("")
+
     L.append("## Reference points")
     L.append("")
     L.append("| what | flash | ours |")
@@ -365,11 +474,18 @@ def main():
     L.append("| coreHTTP + llhttp + coreJSON + SigV4 (AWS) | 28,708 B | all of src/ linked: %s B%s |" % (
         n(src_linked), "" if engine else " (not comparable yet: no HTTP or JSON parser, no engine linked)"))
     L.append("| goal for all of src/ | <= 8,192 B | %s B linked, %s B as objects |" % (n(src_linked), n(src_obj)))
-    L.append("| whole firmware, BearSSL narrow + lwIP (goal) | <= 85 KB | not built yet (TLS and lwIP ports pending); footprint image %s B |" % n(af))
-    L.append("| AWS-style whole stack | ~111 KB | |")
-    L.append("| RAM: client struct minus TLS (goal) | <= 2,048 B | %s B |" % n(metrics.get("sizeof.rvk_client", 0)))
-    L.append("| revocation path peak stack (goal) | <= 4,096 B | signing path: %s B static, %s B measured |" % (
-        n(sign_static), n(metrics.get("tc3.request.stack", 0))))
+    if full:
+        ff = totals(full_out)[0]
+        L.append("| whole firmware, BearSSL narrow + lwIP (goal) | <= 85 KB (87,040 B) | %s B (%s) |" % (
+            n(ff), os.path.basename(a.full)))
+        L.append("| AWS-style whole stack | ~111 KB | %s B |" % n(ff))
+    else:
+        L.append("| whole firmware, BearSSL narrow + lwIP (goal) | <= 85 KB | not built |")
+        L.append("| AWS-style whole stack | ~111 KB | |")
+    L.append("| RAM: client struct minus TLS (goal) | <= 2,048 B | %s B default, %s B small profile |" % (
+        n(metrics.get("sizeof.rvk_client", 0)), n(small.get("sizeof.rvk_client", 0)) if small else "-"))
+    L.append("| revocation path peak stack (goal) | <= 4,096 B | %s B static, %s B painted (TLS handshake not included) |" % (
+        n(path_static), n(path_painted)))
     L.append("")
 
     with open(a.out, "w", encoding="utf-8") as f:

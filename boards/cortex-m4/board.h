@@ -26,6 +26,10 @@ size_t board_stack_used_below(uintptr_t sp);
 /* Peak stack use since reset (startup.c paints the whole region). */
 size_t board_stack_peak(void);
 
+/* Measure this stack from now on instead of the linker script's region:
+ * the scheduler (rtos.c) calls it for the thread that runs the tests. */
+void board_stack_use_region(void *lo, size_t size);
+
 /*
  * Timing. board_counter_init picks a source and says which:
  *   "dwt-cyccnt"  DWT cycle counter (real hardware; QEMU has none);

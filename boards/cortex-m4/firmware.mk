@@ -30,6 +30,7 @@ M4_LDFLAGS := $(M4_ARCH) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
 M4_ENGINE := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c),$(wildcard src/json.c)),1)
 M4_HTTP_TESTS := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c)),tests/target/tt_http.c)
 M4_JSON_TESTS := $(if $(wildcard src/json.c),tests/target/tt_json.c)
+M4_ENGINE_TESTS := $(if $(M4_ENGINE),tests/target/tt_engine.c)
 M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER) \
              $(if $(M4_JSON_TESTS),-DRVK_HAVE_JSON)
 # Objects built with M4_DEFS depend on a stamp named after the feature set,
@@ -41,7 +42,7 @@ M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
                    boards/cortex-m4/semihost.c boards/cortex-m4/counter.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
-                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS))
+                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS) $(M4_ENGINE_TESTS))
 M4_LIB    := $(M4)/librevokit.a
 M4_BRLIB  := $(M4)/bearssl/libbearssl.a
 M4_TEST_ELF := $(M4)/rvk-test.elf
@@ -50,8 +51,8 @@ M4_APP_ELF := $(M4)/rvk-app.elf
 FOOTPRINT := docs/footprint.md
 
 .PHONY: firmware firmware-test
-firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(FOOTPRINT)
-firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF)
+firmware: $(M4_TEST_ELF) $(M4_APP_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_FULL_APP_ELF) $(M4_SMALL_ELF) $(FOOTPRINT)
+firmware-test: $(M4_TEST_ELF) $(M4_PLANT_ELF) $(M4_FULL_ELF) $(M4_SMALL_ELF)
 
 ifeq ($(BOARD),cortex-m4)
 .DEFAULT_GOAL := firmware
@@ -63,9 +64,16 @@ $(M4_TOOLS): tools/deps.sh
 	@RVK_EXTRA_PACKAGES="$(M4_PACKAGES)" tools/deps.sh $(DEPS)
 	@mkdir -p $(dir $@) && touch $@
 
-$(M4_BRLIB): $(STAMP) $(M4_TOOLS) tools/bearssl.mk
+# No OS clock on the board: BearSSL must not fall back to time() (the TLS
+# port always sets the certificate time).
+M4_BR_DEFS := -DBR_USE_UNIX_TIME=0 -DBR_USE_WIN32_TIME=0
+M4_BR_STAMP := $(M4)/bearssl/.defs-notime
+$(M4_BR_STAMP):
+	@rm -rf $(M4)/bearssl && mkdir -p $(dir $@) && touch $@
+
+$(M4_BRLIB): $(STAMP) $(M4_TOOLS) tools/bearssl.mk $(M4_BR_STAMP)
 	@$(MAKE) --no-print-directory -f tools/bearssl.mk SRC=$(BEARSSL) OUT=$(M4)/bearssl \
-		CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="$(M4_ARCH) $(M4_OPT) $(M4_ANALYSE) -w"
+		CC="$(M4_CC)" AR="$(M4_AR)" CFLAGS="$(M4_ARCH) $(M4_OPT) $(M4_ANALYSE) -w $(M4_BR_DEFS)"
 	@echo "  AR      $@"
 
 $(M4)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS)
@@ -116,6 +124,85 @@ $(M4_PLANT_ELF): $(M4)/obj/boards/cortex-m4/test_main_planted.o $(M4_TEST_OBJS) 
 $(M4_APP_ELF): $(M4)/obj/boards/cortex-m4/app_main.o $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
 
+# ---- small-RAM profile: the same tests with rvk_small_profile.h --------------
+M4S := $(M4)/small
+M4S_DEF := -DRVK_CONFIG_USER_HEADER='"rvk_small_profile.h"' -Iboards/cortex-m4
+M4S_CORE_OBJS := $(patsubst src/%.c,$(M4S)/obj/src/%.o,$(CORE_SRC))
+M4S_OTHER_OBJS := $(patsubst $(M4)/obj/%,$(M4S)/obj/%,$(M4_TEST_OBJS) $(M4_BOARD_OBJS) \
+                    $(M4)/obj/boards/cortex-m4/test_main.o)
+M4_SMALL_ELF := $(M4)/rvk-test-small.elf
+
+$(M4S)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS) boards/cortex-m4/rvk_small_profile.h
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_CFLAGS) $(M4S_DEF) -MMD -MP -c $< -o $@
+
+$(M4S)/obj/%.o: %.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h boards/cortex-m4/rvk_small_profile.h
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4S_DEF) -DRVK_SMALL_PROFILE -MMD -MP -c $< -o $@
+
+$(M4_SMALL_ELF): $(M4S_CORE_OBJS) $(M4S_OTHER_OBJS) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(M4S_OTHER_OBJS) $(M4S_CORE_OBJS) $(M4_BRLIB))
+
+$(M4)/rvk-test-small.out: $(M4_SMALL_ELF)
+	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
+# ---- whole firmware: + port/bearssl, port/lwip, lwIP, scheduler --------------
+# lwIP is built by tools/lwip.mk for this board (lwipopts.h, arch/); the
+# board's sys_arch.c runs it on the small preemptive scheduler in rtos.c.
+M4_LWIPLIB := $(M4)/lwip/liblwip.a
+M4_LWIP_INCS := -Iboards/cortex-m4 -isystem $(LWIP)/src/include -Iport/lwip -Iport/bearssl
+M4_FULL_ELF := $(M4)/rvk-full.elf
+M4_PORT_OBJS := $(patsubst %.c,$(M4)/obj/%.o,$(wildcard port/bearssl/*.c) port/lwip/rvk_lwip_transport.c)
+M4_RTOS_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/rtos.c boards/cortex-m4/sys_arch.c)
+M4_ANCHORS := boards/cortex-m4/anchors.pem
+# With the scheduler, threads run on their own stacks (PSP); the linker
+# script's stack region (MSP) only takes exceptions and the reset path.
+# (--defsym must come before the linker script to be seen by it.)
+M4_FULL_LDFLAGS := -Wl,--defsym=RVK_STACK_SIZE=1024
+
+$(M4_LWIPLIB): $(STAMP) $(M4_TOOLS) tools/lwip.mk boards/cortex-m4/lwipopts.h $(wildcard boards/cortex-m4/arch/*.h)
+	@$(MAKE) --no-print-directory -f tools/lwip.mk SRC=$(LWIP) OUT=$(M4)/lwip \
+		BOARD=boards/cortex-m4 CC="$(M4_CC)" AR="$(M4_AR)" \
+		CFLAGS="$(M4_ARCH) $(CSTD) $(M4_OPT) $(M4_ANALYSE) -w"
+	@echo "  AR      $@"
+
+$(M4)/obj/port/%.o: port/%.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_CFLAGS) $(M4_LWIP_INCS) -MMD -MP -c $< -o $@
+
+$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
+$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: $(M4_LWIPLIB)
+
+$(M4)/obj/boards/cortex-m4/full_test_main.o: boards/cortex-m4/full_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4_LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS) -DRVK_FULL_WITH_TESTS -MMD -MP -c $< -o $@
+
+$(M4)/gen/anchors.c: $(M4_ANCHORS) tools/pem2c.py
+	@mkdir -p $(dir $@)
+	@python3 tools/pem2c.py --name rvk_fw_anchors -o $@ $(M4_ANCHORS)
+
+$(M4)/obj/gen/anchors.o: $(M4)/gen/anchors.c $(STAMP) $(M4_TOOLS)
+	@mkdir -p $(dir $@)
+	@$(M4_CC) $(M4_BOARD_CFLAGS) -c $< -o $@
+
+M4_FULL_APP_ELF := $(M4)/rvk-full-app.elf
+$(M4_FULL_APP_ELF): $(M4)/obj/boards/cortex-m4/full_main.o $(M4)/obj/boards/cortex-m4/mtest.o \
+		$(M4_BOARD_OBJS) $(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) \
+		$(M4_BRLIB) $(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
+
+$(M4_FULL_ELF): $(M4)/obj/boards/cortex-m4/full_test_main.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) \
+		$(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) $(M4_BRLIB) \
+		$(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
+	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
+
+$(M4_FULL_APP_ELF) $(M4_FULL_ELF): M4_LDFLAGS := $(M4_FULL_LDFLAGS) $(M4_LDFLAGS)
+
+$(M4)/rvk-full-app.out: $(M4_FULL_APP_ELF)
+	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
+	@mv $@.tmp $@
+
 # ---- footprint report ---------------------------------------------------------
 M4_QEMU := qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
            -semihosting-config enable=on,target=native -icount shift=0
@@ -125,8 +212,12 @@ $(M4)/rvk-test.out: $(M4_TEST_ELF)
 	@mv $@.tmp $@
 
 size: $(FOOTPRINT)
-$(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out tools/footprint.py tools/stack_usage.py
+$(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out $(M4_FULL_APP_ELF) $(M4)/rvk-full-app.out \
+		$(M4)/rvk-test-small.out $(M4_FULL_ELF) tools/footprint.py tools/stack_usage.py
 	@mkdir -p $(dir $@)
 	@python3 tools/footprint.py --build $(M4) --app $(M4_APP_ELF) --test $(M4_TEST_ELF) \
-		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@
+		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@ \
+		--full $(M4_FULL_APP_ELF) --full-run $(M4)/rvk-full-app.out \
+		--small-run $(M4)/rvk-test-small.out --anchors $(M4_ANCHORS)
 	@echo "  GEN     $@"
+	@sed -n '/^## Reference points/,$$p' $@

@@ -34,6 +34,11 @@ static void memmanage_handler(void) { fault("MemManage"); }
 static void busfault_handler(void) { fault("BusFault"); }
 static void usagefault_handler(void) { fault("UsageFault"); }
 static void unexpected_handler(void) { fault("unexpected exception"); }
+/* The scheduler (rtos.c), when linked, replaces these two. */
+__attribute__((weak)) void PendSV_Handler(void);
+__attribute__((weak)) void PendSV_Handler(void) { fault("PendSV"); }
+__attribute__((weak)) void SysTick_Handler(void);
+__attribute__((weak)) void SysTick_Handler(void) { fault("SysTick"); }
 
 typedef void (*vector)(void);
 
@@ -50,8 +55,8 @@ static const vector vectors[16] = {
     unexpected_handler, /* SVCall */
     unexpected_handler, /* DebugMonitor */
     0,
-    unexpected_handler, /* PendSV */
-    unexpected_handler, /* SysTick: timing polls it, never enables the IRQ */
+    PendSV_Handler,
+    SysTick_Handler,    /* the test image's timing polls it without the IRQ */
 };
 
 static uintptr_t current_sp(void)
@@ -61,11 +66,22 @@ static uintptr_t current_sp(void)
     return sp;
 }
 
-/* Paint [__stack_bottom, limit) word by word. Not memset: the compiler
+/* The stack measured by the board_stack_* functions: the linker script's
+ * region, or a thread's stack once the scheduler runs (board.h). */
+static uint32_t *stack_lo = __stack_bottom;
+static uint32_t *stack_hi = __stack_top;
+
+void board_stack_use_region(void *lo, size_t size)
+{
+    stack_lo = lo;
+    stack_hi = (uint32_t *)((uintptr_t)lo + size);
+}
+
+/* Paint [stack_lo, limit) word by word. Not memset: the compiler
  * must not turn it into a call whose own frame lies in the painted area. */
 static void paint(uintptr_t limit)
 {
-    for (volatile uint32_t *p = __stack_bottom; (uintptr_t)p < limit; p++) {
+    for (volatile uint32_t *p = stack_lo; (uintptr_t)p < limit; p++) {
         *p = BOARD_STACK_PAINT;
     }
 }
@@ -81,12 +97,20 @@ static size_t unpainted_above(uintptr_t from, uintptr_t limit)
 
 size_t board_stack_size(void)
 {
-    return (size_t)((uintptr_t)__stack_top - (uintptr_t)__stack_bottom);
+    return (size_t)((uintptr_t)stack_hi - (uintptr_t)stack_lo);
 }
+
+/* Peak seen before the last repaint: painting below the caller erases the
+ * record of deeper use by earlier code, so remember it first. */
+static size_t peak_before_repaint;
 
 __attribute__((noinline)) uintptr_t board_stack_paint_below(void)
 {
     uintptr_t sp = current_sp();
+    size_t seen = board_stack_peak();
+    if (seen > peak_before_repaint) {
+        peak_before_repaint = seen;
+    }
     /* the caller's frame and ours lie above sp; leave 64 bytes for the
      * words this function itself may still push */
     paint(sp - 64);
@@ -95,12 +119,13 @@ __attribute__((noinline)) uintptr_t board_stack_paint_below(void)
 
 size_t board_stack_used_below(uintptr_t sp)
 {
-    return unpainted_above((uintptr_t)__stack_bottom, sp - 64) + 64;
+    return unpainted_above((uintptr_t)stack_lo, sp - 64) + 64;
 }
 
 size_t board_stack_peak(void)
 {
-    return unpainted_above((uintptr_t)__stack_bottom, (uintptr_t)__stack_top);
+    size_t now = unpainted_above((uintptr_t)stack_lo, (uintptr_t)stack_hi);
+    return now > peak_before_repaint ? now : peak_before_repaint;
 }
 
 void rvk_reset_handler(void)

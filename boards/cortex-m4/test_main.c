@@ -15,6 +15,9 @@ extern const mt_suite suite_http;
 #ifdef RVK_HAVE_JSON
 extern const mt_suite suite_json;
 #endif
+#ifdef RVK_HAVE_ENGINE
+extern const mt_suite suite_engine;
+#endif
 
 #ifdef RVK_MT_PLANT_FAILURE
 /* Built only for tests/sim/run_firmware.sh's self-check: proves that a
@@ -39,6 +42,9 @@ int main(void)
 #endif
 #ifdef RVK_HAVE_JSON
     mt_run_suite(&suite_json);
+#endif
+#ifdef RVK_HAVE_ENGINE
+    mt_run_suite(&suite_engine);
 #endif
 #ifdef RVK_MT_PLANT_FAILURE
     mt_run_suite(&suite_planted);

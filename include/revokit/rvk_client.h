@@ -63,12 +63,24 @@ typedef struct rvk_result {
 
 /** @cond PRIVATE */
 #define RVK_RATE_SLOTS 4
-#define RVK_RX_CHUNK 512
 
 typedef struct rvk_rate_slot {
     const char *action;       /* identity by pointer to a string literal */
     uint64_t next_ms;
 } rvk_rate_slot;
+
+/* The request is built and sent before the response is read, and every
+ * attempt builds it again: its buffer and the response side's (receive
+ * chunk, HTTP reader, JSON stream) are never live at once, so they share
+ * memory. The body is kept: every attempt of an operation re-signs it. */
+typedef union rvk_client_io {
+    uint8_t req[RVK_REQUEST_BUF_SIZE];   /* build + send */
+    struct {
+        rvk_http_reader http;            /* receive, judge, clock fix */
+        rvk_json_stream json;
+        uint8_t rx[RVK_RX_CHUNK];
+    } in;
+} rvk_client_io;
 
 /* Private engine state; sized here so the caller can own it. */
 typedef struct rvk_client_state {
@@ -83,11 +95,8 @@ typedef struct rvk_client_state {
     rvk_rate_slot rate[RVK_RATE_SLOTS];
     size_t rx_len;                /* unread bytes in rx */
     size_t rx_off;
-    rvk_http_reader http;
-    rvk_json_stream json;
-    uint8_t rx[RVK_RX_CHUNK];
     uint8_t body[RVK_BODY_BUF_SIZE];
-    uint8_t req[RVK_REQUEST_BUF_SIZE];
+    rvk_client_io io;
 } rvk_client_state;
 /** @endcond */
 

@@ -37,4 +37,23 @@ if [ "$rc" -eq 124 ]; then
     echo "firmware: QEMU timed out"
 fi
 grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$M4/rvk-test.log" || { echo "firmware: no summary line"; exit 1; }
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# The same tests built with the small-RAM profile (rvk_small_profile.h).
+run "$M4/rvk-test-small.elf" "$M4/rvk-test-small.log"
+rc=$?
+grep -v '^ok ' "$M4/rvk-test-small.log" | grep -v '^metric ' | sed 's/^/small profile: /'
+grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$M4/rvk-test-small.log" || { echo "firmware (small profile): no summary line"; exit 1; }
+[ "$rc" -eq 0 ] || exit "$rc"
+
+# The whole firmware (scheduler, lwIP, TLS port) runs the same tests in a
+# thread, plus its end-to-end checks; its summary line is the one counted.
+run "$M4/rvk-full.elf" "$M4/rvk-full.log"
+rc=$?
+grep -v '^ok ' "$M4/rvk-full.log" | grep -v '^metric ' | sed 's/^/full: /'
+if [ "$rc" -eq 124 ]; then
+    echo "firmware (full image): QEMU timed out"
+fi
+grep -Eq '^[0-9]+ passed, [0-9]+ failed$' "$M4/rvk-full.log" || { echo "firmware (full image): no summary line"; exit 1; }
+tail -n 1 "$M4/rvk-full.log"
 exit "$rc"
