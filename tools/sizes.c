@@ -17,11 +17,12 @@ int main(void)
 {
     printf("| object | bytes | what it holds |\n|---|---:|---|\n");
     ROW(rvk_client, "the client: every buffer an operation needs (one per device)");
-    FIELD(rvk_client, st.req, "request head + body (`RVK_REQUEST_BUF_SIZE`)");
     FIELD(rvk_client, st.body, "request body before hashing (`RVK_BODY_BUF_SIZE`)");
-    FIELD(rvk_client, st.rx, "receive chunk");
-    FIELD(rvk_client, st.http, "HTTP response reader (kept header values)");
-    FIELD(rvk_client, st.json, "JSON window and tokens (`RVK_JSON_WINDOW`, `RVK_JSON_MAX_TOKENS`)");
+    FIELD(rvk_client, st.io, "shared: the request while sending, the response side while reading");
+    FIELD(rvk_client, st.io.req, "request head + body (`RVK_REQUEST_BUF_SIZE`)");
+    FIELD(rvk_client, st.io.in.rx, "receive chunk (`RVK_RX_CHUNK`)");
+    FIELD(rvk_client, st.io.in.http, "HTTP response reader (kept header values)");
+    FIELD(rvk_client, st.io.in.json, "JSON window and tokens (`RVK_JSON_WINDOW`, `RVK_JSON_MAX_TOKENS`)");
     ROW(rvk_result, "outcome of one operation (service code, message, RequestId)");
     ROW(rvk_apigw_revocation, "outcome of an API Gateway revocation (two results)");
     ROW(rvk_newapi_token, "one new-api list item, handed to the callback");
