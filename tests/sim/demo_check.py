@@ -8,13 +8,18 @@
       not bound to a usage plan, and the first new-api token with its
       owner's access token; plus the first Tencent signing credential.
 
-  demo_check.py state SEED PORT CA [--expect revoked|intact]
+  demo_check.py state SEED PORT CA [--expect revoked|intact] [--only vod,apigw,newapi]
       Read GET /__mock/state over TLS (trusting CA) and check each of the
       device's three credentials is revoked (VOD token deleted, API Gateway
       key deleted or disabled, new-api token deleted) - or, with
       --expect intact, that none is. Every other credential of the seed
-      must be untouched either way. One line per check; exit 1 on any
+      must be untouched either way. --only limits the first check to the
+      services named. One line per check; exit 1 on any
       failure.
+
+  demo_check.py post PORT CA PATH JSON
+      POST JSON to the mock's control API (e.g. /__mock/inject); exit 1
+      unless it answers 200.
 """
 
 import http.client
@@ -58,7 +63,7 @@ def mask(s):
     return s[:4] + "..." + s[-4:]
 
 
-def state(seed_path, port, ca, expect):
+def state(seed_path, port, ca, expect, only=("vod", "apigw", "newapi")):
     with open(seed_path) as f:
         seed = json.load(f)
     c = device_creds(seed)
@@ -74,19 +79,21 @@ def state(seed_path, port, ca, expect):
         bad += 0 if ok else 1
 
     want = expect == "revoked"
+    # services not in `only` are checked for nothing but "others untouched"
     toks = st["vod"]["apps"][c["vod_sub_app_id"]]
     for t in toks:
         mine = t["token"] == c["vod_token"]
-        if mine:
+        if mine and "vod" in only:
             check(t["deleted"] == want, "mock state: VOD token %s (SubAppId %s) deleted=%s"
                   % (mask(t["token"]), c["vod_sub_app_id"], t["deleted"]))
-        else:
+        elif not mine:
             check(not t["deleted"], "mock state: other VOD token %s untouched" % mask(t["token"]))
     keys = {k["id"]: k for k in st["apigw"]["keys"]}
     k = keys.get(c["apigw_key_id"])
     revoked = k is None or k["status"] == "disabled"
-    check(revoked == want, "mock state: API Gateway key %s %s" % (
-        mask(c["apigw_key_id"]), "deleted" if k is None else k["status"]))
+    if "apigw" in only:
+        check(revoked == want, "mock state: API Gateway key %s %s" % (
+            mask(c["apigw_key_id"]), "deleted" if k is None else k["status"]))
     for sk in seed["apigw"]["keys"]:
         if sk["id"] != c["apigw_key_id"]:
             o = keys.get(sk["id"])
@@ -94,24 +101,44 @@ def state(seed_path, port, ca, expect):
                   "mock state: other API Gateway key %s untouched" % mask(sk["id"]))
     for t in st["newapi"]["tokens"]:
         if t["id"] == c["newapi_token_id"]:
-            check(t["deleted"] == want, "mock state: new-api token %d deleted=%s"
-                  % (t["id"], t["deleted"]))
+            if "newapi" in only:
+                check(t["deleted"] == want, "mock state: new-api token %d deleted=%s"
+                      % (t["id"], t["deleted"]))
         else:
             check(not t["deleted"], "mock state: other new-api token %d untouched" % t["id"])
     return 1 if bad else 0
 
 
+def post(port, ca, path, body):
+    ctx = ssl.create_default_context(cafile=ca)
+    conn = http.client.HTTPSConnection("127.0.0.1", int(port), context=ctx, timeout=10)
+    conn.request("POST", path, body=body.encode(),
+                 headers={"Host": "localhost", "Content-Type": "application/json"})
+    r = conn.getresponse()
+    r.read()
+    return 0 if r.status == 200 else 1
+
+
 def main(argv):
+    if len(argv) == 6 and argv[1] == "post":
+        return post(argv[2], argv[3], argv[4], argv[5])
     if len(argv) == 4 and argv[1] == "provision":
         return provision(argv[2], argv[3])
-    if len(argv) in (5, 7) and argv[1] == "state":
-        expect = "revoked"
-        if len(argv) == 7:
-            if argv[5] != "--expect" or argv[6] not in ("revoked", "intact"):
+    if len(argv) >= 5 and argv[1] == "state":
+        expect, only, rest = "revoked", ("vod", "apigw", "newapi"), argv[5:]
+        while rest:
+            if len(rest) < 2 or rest[0] not in ("--expect", "--only"):
                 print(__doc__, file=sys.stderr)
                 return 2
-            expect = argv[6]
-        return state(argv[2], argv[3], argv[4], expect)
+            if rest[0] == "--expect":
+                expect = rest[1]
+            else:
+                only = tuple(x for x in rest[1].split(",") if x)
+            rest = rest[2:]
+        if expect not in ("revoked", "intact") or not set(only) <= {"vod", "apigw", "newapi"}:
+            print(__doc__, file=sys.stderr)
+            return 2
+        return state(argv[2], argv[3], argv[4], expect, only)
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -558,9 +558,13 @@ static rvk_err run_device(struct device *d)
         note("device", "time", t, "port clock: unix %lld (host clock), noted in the journal",
              (long long)unix_now);
     } else {
-        note("device", "time", t, "no RTC: time unknown; certificate floor = journal's last "
-             "known time %lld; signing time must come from a server",
-             (long long)d->journal.last_time);
+        if (d->journal.last_time != RVK_TIME_UNKNOWN) {
+            note("device", "time", t, "no RTC: time unknown; certificates checked against the "
+                 "journal's last known time %lld", (long long)d->journal.last_time);
+        } else {
+            note("device", "time", t, "no RTC, no time in the journal: certificates checked "
+                 "against the TLS build date; signing needs a server's time");
+        }
     }
     if (pending == 0 && held == 0) {
         note("device", "done", now_ms(), "nothing to revoke");
@@ -653,6 +657,7 @@ static int device_task(void *arg)
     cred_wipe(&d->tencent);
     cred_wipe(&d->pat);
     print_timeline();
+    printf("storage writes: %u\n", (unsigned)g_cut.writes);
     if (err == RVK_OK) {
         printf("\nresult: every credential revoked, confirmed and wiped\n");
         return 0;
