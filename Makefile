@@ -134,6 +134,31 @@ $(HOSTSIM): $(SIM_SRC) $(wildcard boards/host-sim/*.h) $(BUILD)/obj/lwip/rvk_lwi
 		-lslirp -pthread -o $@
 	@echo "  LD      $@"
 
+# ---- the demo device: host-sim + revokit + BearSSL (make demo) -----------------
+# The simulator's sources (less its self-check main.c) with SIM_CFLAGS; the
+# device code in boards/host-sim/demo with the library's strict flags.
+HOSTSIM_DEMO := $(BUILD)/host-sim-demo
+DEMO_SRC  := $(wildcard boards/host-sim/demo/*.c)
+DEMO_OBJS := $(patsubst boards/host-sim/%.c,$(BUILD)/obj/host-sim/%.o,$(filter-out boards/host-sim/main.c,$(SIM_SRC))) \
+             $(patsubst boards/host-sim/demo/%.c,$(BUILD)/obj/host-sim-demo/%.o,$(DEMO_SRC))
+all: $(if $(DEMO_SRC),$(HOSTSIM_DEMO))
+
+$(BUILD)/obj/host-sim/%.o: boards/host-sim/%.c $(LWIPLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(SIM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/host-sim-demo/%.o: boards/host-sim/demo/%.c $(STAMP)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_CORE) -Iboards/host-sim -Iport/lwip -MMD -MP -c $< -o $@
+
+$(HOSTSIM_DEMO): $(DEMO_OBJS) $(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(PORTLIB) $(LIB) $(BRLIB)
+	@$(CC) $(DEMO_OBJS) $(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(PORTLIB) $(LIB) \
+		$(BRLIB) -lslirp -pthread -o $@
+	@echo "  LD      $@"
+
+demo: $(HOSTSIM_DEMO)
+	@tools/demo.sh
+
 # ---- unit tests (plain and ASan+UBSan) --------------------------------------
 $(BUILD)/unit/%: tests/unit/%.c $(UNIT_SUPPORT) $(LIB) $(PORTLIB) $(BRLIB)
 	@mkdir -p $(dir $@)

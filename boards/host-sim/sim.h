@@ -121,4 +121,16 @@ rvk_clock sim_clock(void);
 typedef int (*sim_task_fn)(void *arg);
 int sim_run_task(sim_task_fn fn, void *arg);
 
+/* The same on a stack the caller owns (stack: size bytes, 16-byte
+ * aligned, at least PTHREAD_STACK_MIN), so the caller can paint it first
+ * and measure the task's peak use afterwards. glibc keeps the thread's
+ * descriptor and static TLS at the top of the region. stack NULL: the
+ * default stack. Returns fn's result, or -1 if the thread did not start. */
+int sim_run_task_on_stack(sim_task_fn fn, void *arg, void *stack, size_t size);
+
+/* lwIP's static memory: *static_bytes = every pool + the heap (the
+ * "total_static_bytes" of sim_net_print_pools); *peak_bytes = the most of
+ * each in use at any time, summed. Either pointer may be NULL. */
+void sim_net_pool_totals(size_t *static_bytes, size_t *peak_bytes);
+
 #endif

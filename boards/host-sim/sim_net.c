@@ -855,11 +855,45 @@ static void *task_main(void *p)
 
 int sim_run_task(sim_task_fn fn, void *arg)
 {
+    return sim_run_task_on_stack(fn, arg, NULL, 0);
+}
+
+int sim_run_task_on_stack(sim_task_fn fn, void *arg, void *stack, size_t size)
+{
     struct task_run t = { fn, arg, -1 };
     pthread_t th;
-    if (pthread_create(&th, NULL, task_main, &t) != 0) {
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0) {
+        return -1;
+    }
+    if (stack != NULL && pthread_attr_setstack(&attr, stack, size) != 0) {
+        pthread_attr_destroy(&attr);
+        return -1;
+    }
+    int rc = pthread_create(&th, &attr, task_main, &t);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) {
         return -1;
     }
     pthread_join(th, NULL);
     return t.rc;
+}
+
+void sim_net_pool_totals(size_t *static_bytes, size_t *peak_bytes)
+{
+    size_t total = (size_t)MEM_SIZE, peak = 0;
+    LOCK_TCPIP_CORE();
+    for (int i = 0; i < MEMP_MAX; i++) {
+        const struct memp_desc *d = memp_pools[i];
+        total += (size_t)d->num * LWIP_MEM_ALIGN_SIZE(d->size);
+        peak += (size_t)d->stats->max * LWIP_MEM_ALIGN_SIZE(d->size);
+    }
+    peak += (size_t)lwip_stats.mem.max;
+    UNLOCK_TCPIP_CORE();
+    if (static_bytes != NULL) {
+        *static_bytes = total;
+    }
+    if (peak_bytes != NULL) {
+        *peak_bytes = peak;
+    }
 }
