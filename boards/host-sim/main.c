@@ -23,6 +23,7 @@
 
 #include "revokit/rvk_err.h"
 #include "sim.h"
+#include "sim_flags.h"
 
 #define MAX_PROBES 8
 
@@ -44,22 +45,10 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: host-sim --forward 10.0.2.X:PORT=127.0.0.1:PORT ... [--host NAME=10.0.2.X]\n"
-            "       [--seed N] [--loss PCT] [--loss-tx PCT] [--loss-rx PCT] [--delay MS]\n"
-            "       [--jitter MS] [--reorder PCT] [--reorder-ms MS] [--dup PCT] [--corrupt PCT]\n"
-            "       [--rate-kbit N] [--link-down AT_MS:FOR_MS] [--slirp-clock-scale N]\n"
+            SIM_FAULT_FLAGS_USAGE
             "       [--timeout-ms N] [--probe-timeout-ms N]\n"
             "       [--get HOST:PORT/PATH [--out FILE]] [--probe HOST:PORT] [--pools]\n");
     exit(2);
-}
-
-static double arg_pct(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !(v >= 0.0 && v <= 100.0)) {
-        usage();
-    }
-    return v;
 }
 
 static uint32_t arg_u32(const char *s)
@@ -260,56 +249,6 @@ int main(int argc, char **argv)
             memcpy(n->name, v, (size_t)(eq - v));
             n->name[eq - v] = '\0';
             cfg.n_names++;
-        } else if (strcmp(a, "--seed") == 0) {
-            NEED_VALUE();
-            cfg.faults.seed = strtoull(v, NULL, 0);
-        } else if (strcmp(a, "--loss") == 0) {
-            NEED_VALUE();
-            cfg.faults.loss_pct[SIM_TX] = cfg.faults.loss_pct[SIM_RX] = arg_pct(v);
-        } else if (strcmp(a, "--loss-tx") == 0) {
-            NEED_VALUE();
-            cfg.faults.loss_pct[SIM_TX] = arg_pct(v);
-        } else if (strcmp(a, "--loss-rx") == 0) {
-            NEED_VALUE();
-            cfg.faults.loss_pct[SIM_RX] = arg_pct(v);
-        } else if (strcmp(a, "--delay") == 0) {
-            NEED_VALUE();
-            cfg.faults.delay_ms = arg_u32(v);
-        } else if (strcmp(a, "--jitter") == 0) {
-            NEED_VALUE();
-            cfg.faults.jitter_ms = arg_u32(v);
-        } else if (strcmp(a, "--reorder") == 0) {
-            NEED_VALUE();
-            cfg.faults.reorder_pct = arg_pct(v);
-        } else if (strcmp(a, "--reorder-ms") == 0) {
-            NEED_VALUE();
-            cfg.faults.reorder_ms = arg_u32(v);
-        } else if (strcmp(a, "--dup") == 0) {
-            NEED_VALUE();
-            cfg.faults.dup_pct = arg_pct(v);
-        } else if (strcmp(a, "--corrupt") == 0) {
-            NEED_VALUE();
-            cfg.faults.corrupt_pct = arg_pct(v);
-        } else if (strcmp(a, "--rate-kbit") == 0) {
-            NEED_VALUE();
-            cfg.faults.rate_kbit = arg_u32(v);
-        } else if (strcmp(a, "--link-down") == 0) {
-            NEED_VALUE();
-            unsigned at, len;
-            char extra;
-            if (cfg.faults.n_down == SIM_MAX_LINK_DOWNS ||
-                sscanf(v, "%u:%u%c", &at, &len, &extra) != 2) {
-                usage();
-            }
-            cfg.faults.down[cfg.faults.n_down].at_ms = at;
-            cfg.faults.down[cfg.faults.n_down].for_ms = len;
-            cfg.faults.n_down++;
-        } else if (strcmp(a, "--slirp-clock-scale") == 0) {
-            NEED_VALUE();
-            cfg.slirp_clock_scale = arg_u32(v);
-            if (cfg.slirp_clock_scale < 1 || cfg.slirp_clock_scale > 20) {
-                usage();
-            }
         } else if (strcmp(a, "--timeout-ms") == 0) {
             NEED_VALUE();
             timeout_ms = arg_u32(v);
@@ -337,7 +276,12 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--pools") == 0) {
             pools = 1;
         } else {
-            usage();
+            /* the fault flags are shared with the demo: sim_flags.c */
+            int r = sim_fault_flag(&cfg, a, v);
+            if (r != 1) {
+                usage();
+            }
+            i++;
         }
     }
 

@@ -42,6 +42,7 @@
 #include "rvk_posix.h"
 #include "rvk_tls.h"
 #include "sim.h"
+#include "sim_flags.h"
 
 #define REC_JOURNAL_A 1u
 #define REC_JOURNAL_B 2u
@@ -771,63 +772,6 @@ static uint32_t arg_u32(const char *s, uint32_t max)
     return (uint32_t)v;
 }
 
-static double arg_pct(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end != '\0' || !(v >= 0.0 && v <= 100.0)) {
-        usage();
-    }
-    return v;
-}
-
-/* The simulator's fault flags (same meaning as build/host-sim's). Returns
- * false if a is not one of them. */
-static bool fault_flag(const char *a, const char *v, sim_config *cfg)
-{
-    sim_faults *f = &cfg->faults;
-    if (strcmp(a, "--seed") == 0) {
-        f->seed = arg_u32(v, UINT32_MAX);
-    } else if (strcmp(a, "--loss") == 0) {
-        f->loss_pct[SIM_TX] = f->loss_pct[SIM_RX] = arg_pct(v);
-    } else if (strcmp(a, "--loss-tx") == 0) {
-        f->loss_pct[SIM_TX] = arg_pct(v);
-    } else if (strcmp(a, "--loss-rx") == 0) {
-        f->loss_pct[SIM_RX] = arg_pct(v);
-    } else if (strcmp(a, "--delay") == 0) {
-        f->delay_ms = arg_u32(v, 60000);
-    } else if (strcmp(a, "--jitter") == 0) {
-        f->jitter_ms = arg_u32(v, 60000);
-    } else if (strcmp(a, "--reorder") == 0) {
-        f->reorder_pct = arg_pct(v);
-    } else if (strcmp(a, "--reorder-ms") == 0) {
-        f->reorder_ms = arg_u32(v, 60000);
-    } else if (strcmp(a, "--dup") == 0) {
-        f->dup_pct = arg_pct(v);
-    } else if (strcmp(a, "--corrupt") == 0) {
-        f->corrupt_pct = arg_pct(v);
-    } else if (strcmp(a, "--rate-kbit") == 0) {
-        f->rate_kbit = arg_u32(v, UINT32_MAX);
-    } else if (strcmp(a, "--link-down") == 0) {
-        unsigned at, len;
-        char extra;
-        if (f->n_down == SIM_MAX_LINK_DOWNS || sscanf(v, "%u:%u%c", &at, &len, &extra) != 2) {
-            usage();
-        }
-        f->down[f->n_down].at_ms = at;
-        f->down[f->n_down].for_ms = len;
-        f->n_down++;
-    } else if (strcmp(a, "--slirp-clock-scale") == 0) {
-        cfg->slirp_clock_scale = arg_u32(v, 20);
-        if (cfg->slirp_clock_scale < 1) {
-            usage();
-        }
-    } else {
-        return false;
-    }
-    return true;
-}
-
 static void add_service(sim_config *cfg, const char *name, uint8_t last_octet, uint16_t port)
 {
     sim_forward *fw = &cfg->forwards[cfg->n_forwards++];
@@ -889,7 +833,7 @@ int main(int argc, char **argv)
             o.timeout_ms = arg_u32(v, 3600000);
         } else if (strcmp(a, "--confirm-ms") == 0) {
             o.confirm_ms = arg_u32(v, 3600000);
-        } else if (!fault_flag(a, v, &g_sim)) {
+        } else if (sim_fault_flag(&g_sim, a, v) != 1) {
             usage();
         }
     }
