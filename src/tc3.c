@@ -83,13 +83,11 @@ static void sink_hex32(tc3_sink *s, const uint8_t bytes[32])
 
 static void sink_u64(tc3_sink *s, uint64_t v)
 {
-    char tmp[20];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + (v % 10u));
-        v /= 10u;
-    } while (v != 0);
-    sink_put(s, tmp + i, sizeof tmp - i);
+    uint8_t tmp[20];
+    rvk_buf b;
+    rvk_buf_init(&b, tmp, sizeof tmp);
+    (void)rvk_buf_append_u64(&b, v); /* 20 digits always fit */
+    sink_put(s, tmp, b.len);
 }
 
 /* ---- validation --------------------------------------------------------- */
