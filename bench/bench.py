@@ -451,7 +451,8 @@ def write_results(v, rows, mock_row, listing, sizes, sign, lat, path_md, path_pn
                                           listing[k]["wall"]))
     L.append("")
     L.append("## 3. Signing cost\n")
-    L.append("Best of 5 rounds of %s signatures of the same DeleteAigcApiToken request. Reference: "
+    L.append("%s signatures of the same DeleteAigcApiToken request, in chunks of 1,000 alternating "
+             "with the reference; the fastest chunk of each counts. Reference: "
              "BearSSL called directly on the same bytes (SHA-256 of the %d-byte canonical request, "
              "HMAC-SHA256 x4 for kDate, kService, kSigning and the %d-byte string to sign).\n" % (
                  fmt(sign["iterations"]), sign["canonical_bytes"], sign["string_to_sign_bytes"]))
@@ -464,8 +465,13 @@ def write_results(v, rows, mock_row, listing, sizes, sign, lat, path_md, path_pn
     L.append("")
     L.append("## 5. Round trips in the host simulator\n")
     L.append("Pending: the simulated device program (boards/host-sim demo, wip/demo) is not on "
-             "main yet. On loopback, strace of rvkctl shows TCP_NODELAY set and each request "
-             "written with one send (head and body together); see bench/README.md.\n")
+             "main yet, so the 100 ms one-way-delay runs (cold 4 RTT, resumed 3, keep-alive 1) "
+             "are not measured here. What is checked: both transports set TCP_NODELAY "
+             "(port/posix/tcp.c, port/lwip/rvk_lwip_transport.c), and strace of rvkctl on "
+             "loopback shows each request written with one send of head and body together; "
+             "the TLS client's last handshake flight (ClientKeyExchange, ChangeCipherSpec, "
+             "Finished) goes out as three sends, which with TCP_NODELAY costs segments, not a "
+             "round trip.\n")
     L.append("![throughput and memory](results.png)\n")
     open(path_md, "w").write("\n".join(L))
 
