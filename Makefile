@@ -56,7 +56,7 @@ HOSTSIM   := $(BUILD)/host-sim
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRC))
 ASAN_UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps test unit demo clean distclean size bench
+.PHONY: all deps test unit demo clean distclean size bench bench-tools
 .DELETE_ON_ERROR:
 
 all: $(LIB) $(PORTLIB) $(if $(HOST_SRC),$(RVKCTL)) $(if $(SIM_SRC),$(HOSTSIM))
@@ -228,3 +228,23 @@ include boards/cortex-m4/firmware.mk
 
 # ---- integration kit: install, examples, docs (tools/kit.mk) -----------------
 include tools/kit.mk
+
+# ---- benchmarks (bench/; not part of make test, which runs a smoke only) ---
+BENCH := $(BUILD)/bench
+$(BENCH)/rvkbench: bench/rvkbench.c $(LIB) $(PORTLIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $< $(PORTLIB) $(LIB) $(BRLIB) -pthread -o $@
+
+$(BENCH)/runloop: bench/runloop.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $< -o $@
+
+# OpenSSL (libssl-dev) only for this stand-in server; revokit never links it.
+$(BENCH)/fastserver: bench/fastserver.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_TEST) $< -lssl -lcrypto -o $@
+
+bench-tools: $(RVKCTL) $(BENCH)/rvkbench $(BENCH)/runloop $(BENCH)/fastserver
+
+bench:
+	@bench/run.sh

@@ -17,7 +17,8 @@ static const struct {
 const char *cli_usage(void)
 {
     return "usage: rvkctl [--connect HOST:PORT] [--ca-file PEM] [--timeout-ms N]\n"
-           "              [--retries N] [--timestamp UNIX] [--region R] [--dry-run] [--json]\n"
+           "              [--retries N] [--rate N] [--timestamp UNIX] [--region R] [--dry-run]\n"
+           "              [--json]\n"
            "              COMMAND [ARGS]\n"
            "\n"
            "  vod-delete-token    --sub-app-id N (--token T | --token-file F | --tokens-file F)\n"
@@ -32,6 +33,8 @@ const char *cli_usage(void)
            "Credentials come from the environment only: TENCENTCLOUD_SECRET_ID,\n"
            "TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN (optional), and\n"
            "NEWAPI_ACCESS_TOKEN. '-' as a file name reads standard input.\n"
+           "--rate N paces requests of one action to N per second (default 20, the\n"
+           "services' limit; 0 = no pacing, e.g. for a local test server).\n"
            "Other options: --insecure-http (allow http:// new-api URLs), --version.\n"
            "\n"
            "Exit codes: 0 done; 1 the service refused; 2 usage or configuration;\n"
@@ -95,6 +98,7 @@ static const opt_def options[] = {
     {"timeout-ms", OPT_INT, OFF(timeout_ms), 1, 86400000},
     {"retries", OPT_INT, OFF(retries), 0, 100},
     {"timestamp", OPT_INT, OFF(timestamp), 0, INT64_C(253402300799)},
+    {"rate", OPT_INT, OFF(rate), 0, 1000000},
     {"region", OPT_STRING, OFF(region), 0, 0},
     {"dry-run", OPT_FLAG, OFF(dry_run), 0, 0},
     {"json", OPT_FLAG, OFF(json), 0, 0},
@@ -162,6 +166,7 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
     a->timeout_ms = -1;
     a->retries = -1;
     a->timestamp = -1;
+    a->rate = -1;
     a->sub_app_id = -1;
     a->user_id = -1;
     a->id = -1;

@@ -34,6 +34,7 @@ typedef struct cli_args {
     int64_t timeout_ms;      /* -1 = default */
     int64_t retries;         /* -1 = default */
     int64_t timestamp;       /* -1 = clock */
+    int64_t rate;            /* requests/s per action; 0 = off; -1 = default */
     const char *region;
     bool dry_run;
     bool json;

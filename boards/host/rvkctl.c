@@ -539,6 +539,9 @@ static int run(const cli_args *a)
     if (a->timestamp >= 0) {
         g_client.cfg.fixed_time = a->timestamp;
     }
+    if (a->rate >= 0) {
+        g_client.cfg.rate_per_sec = (uint32_t)a->rate;
+    }
     if (a->dry_run) {
         g_client.cfg.retries = 0;
         g_client.cfg.rate_per_sec = 0;

@@ -214,6 +214,37 @@ class TestVod(Base):
         self.assertEqual(p.returncode, 0, p.stderr)
 
 
+    def _batch_span(self, rate):
+        """Delete the three seeded tokens of app 1500000001 in one batch at
+        --rate RATE; returns the seconds between the first and last request."""
+        path = os.path.join(MOCK.tmp, "rate-batch")
+        with open(path, "w") as f:
+            f.write("vodTokenAlpha0001\nvodTokenBravo0002\nvodTokenCharlie03\n")
+        MOCK.control("config", {"tencent_rate_limit": 0})
+        MOCK.control("log/clear", {})
+        p = self.vod("--rate", str(rate), "vod-delete-token", "--sub-app-id", "1500000001",
+                     "--tokens-file", path)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        times = [e["time"] for e in MOCK.log_entries()]
+        self.assertEqual(len(times), 3)
+        return times[-1] - times[0]
+
+    def test_rate_paces_requests_of_one_action(self):
+        # 2/s: sends start at least 501 ms apart (the mock stamps arrival,
+        # so allow scheduling noise)
+        self.assertGreaterEqual(self._batch_span(2), 0.9)
+
+    def test_rate_zero_turns_pacing_off(self):
+        # unpaced, three keep-alive requests on loopback take milliseconds;
+        # the default 20/s alone would space them by 2 x 51 ms
+        self.assertLess(self._batch_span(0), 0.5)
+
+    def test_rate_rejects_negative_and_junk(self):
+        for v in ("-1", "x", ""):
+            p = self.vod("--rate", v, "vod-list-tokens")
+            self.assertEqual(p.returncode, 2, v)
+
+
 class TestLargeListing(Base):
     def list_rss(self, sub_app_id):
         """Run vod-list-tokens; return (lines, peak RSS in KiB).
