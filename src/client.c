@@ -8,8 +8,8 @@
 
 #include "timeutil.h"
 
-/* Servers' Date headers before this are treated as absurd (2024-01-01):
- * no certificate or signature made by revokit can predate it. */
+/* The default time floor (2024-01-01): no certificate or signature made
+ * by revokit can predate it, so Date headers before it are absurd. */
 #define RVK_TIME_FLOOR INT64_C(1704067200)
 
 static uint64_t now_ms(rvk_client *c)
@@ -165,13 +165,39 @@ static rvk_err rate_wait(rvk_client *c, const char *action)
     return RVK_OK;
 }
 
-/* ---- clock learning --------------------------------------------------------- */
+/* ---- clock learning ---------------------------------------------------------
+ * A device without RTC (port clock RVK_TIME_UNKNOWN) takes its time from
+ * the service. Two ways were possible: an unsigned probe request first
+ * (any answer carries a Date), or signing the real request with a floor
+ * time and letting the service refuse it. revokit does the latter:
+ *   - it costs the same one round trip as a probe when the floor is old,
+ *     and nothing when the floor is recent (a journal's last stored time
+ *     within the service's 300 s window);
+ *   - it needs no extra request shape per service (Tencent has no cheap
+ *     unsigned call; a probe would be a made-up request answered with an
+ *     error envelope), and new-api needs no time at all;
+ *   - it is the path a drifting RTC already takes (SignatureExpire ->
+ *     Date -> re-sign once), so one tested path covers both;
+ *   - it is safe: Tencent checks the signature time before it looks at
+ *     the action, so a request signed with the floor cannot be applied.
+ * A Date that is missing, unparsable or before the floor when we need it
+ * is RVK_ERR_PROTO_DATE: signing with it could only fail again. */
+static int64_t time_floor(const rvk_client *c)
+{
+    return c->cfg.time_floor > RVK_TIME_FLOOR ? c->cfg.time_floor : RVK_TIME_FLOOR;
+}
+
+static bool usable_date(rvk_client *c, const rvk_http_reader *h, int64_t *t)
+{
+    return h->date[0] != '\0' &&
+           rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), t) == RVK_OK &&
+           *t >= time_floor(c);
+}
+
 static void learn_date(rvk_client *c, const rvk_http_reader *h)
 {
     int64_t t;
-    if (h->date[0] == '\0' ||
-        rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), &t) != RVK_OK ||
-        t < RVK_TIME_FLOOR) {
+    if (!usable_date(c, h, &t)) {
         return;
     }
     c->st.learnt_time_s = t;
@@ -184,9 +210,7 @@ static void learn_date(rvk_client *c, const rvk_http_reader *h)
 static bool correct_clock(rvk_client *c, const rvk_http_reader *h)
 {
     int64_t t;
-    if (h->date[0] == '\0' ||
-        rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), &t) != RVK_OK ||
-        t < RVK_TIME_FLOOR) {
+    if (!usable_date(c, h, &t)) {
         return false;
     }
     int64_t local = RVK_TIME_UNKNOWN;
@@ -200,9 +224,18 @@ static bool correct_clock(rvk_client *c, const rvk_http_reader *h)
     c->st.learnt_time_s = t;
     c->st.learnt_mono_ms = now_ms(c);
     c->st.learnt_valid = true;
-    /* a fixed --timestamp is a request to sign with exactly that time;
-     * correcting it would be lying to the user */
-    return c->cfg.fixed_time < 0;
+    return true;
+}
+
+/* The time to sign an attempt with: what the client knows, else the floor
+ * (see above) unless the caller disabled it. */
+static int64_t signing_time(rvk_client *c)
+{
+    int64_t t = rvk_client_now(c);
+    if (t == RVK_TIME_UNKNOWN && c->cfg.time_floor != RVK_TIME_UNKNOWN) {
+        t = time_floor(c);
+    }
+    return t;
 }
 
 /* ---- one attempt ------------------------------------------------------------ */
@@ -413,7 +446,7 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         }
         rvk_buf req;
         rvk_buf_init(&req, c->st.req, sizeof c->st.req);
-        err = ex->build(c, ex, &req, rvk_client_now(c));
+        err = ex->build(c, ex, &req, signing_time(c));
         if (err != RVK_OK) {
             rvk_wipe(c->st.req, sizeof c->st.req);
             res->err = err;
@@ -456,7 +489,13 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
             }
             continue;
         case RVK_VERDICT_RETRY_CLOCK:
-            if (clock_retry_used || !correct_clock(c, &c->st.http)) {
+            /* a fixed --timestamp is a request to sign with exactly that
+             * time; correcting it would be lying to the user */
+            if (clock_retry_used || c->cfg.fixed_time >= 0) {
+                return res->err;
+            }
+            if (!correct_clock(c, &c->st.http)) {
+                res->err = RVK_ERR_PROTO_DATE;
                 return res->err;
             }
             clock_retry_used = true;

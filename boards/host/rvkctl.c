@@ -99,13 +99,16 @@ static const char *failure_words(rvk_err err)
     case 1:
         return err == RVK_ERR_SERVICE_NOT_FOUND ? "not found" : "refused by the service";
     case 2:
-        return "configuration error";
+        return err == RVK_ERR_CLOCK ? "no time to sign with" : "configuration error";
     case 3:
         return "network failure";
     case 4:
         return "TLS failure";
     default:
-        return "protocol failure";
+        return err == RVK_ERR_PROTO_DATE
+                   ? "protocol failure: the service's Date header is missing or absurd, "
+                     "so the clock cannot be set from it"
+                   : "protocol failure";
     }
 }
 
@@ -523,7 +526,7 @@ static int run(const cli_args *a)
 
     rvk_port port;
     host_mode mode = a->dry_run ? HOST_DRY_RUN : r.ep.tls ? HOST_TLS : HOST_PLAIN;
-    rvk_err err = host_net_setup(&port, mode, a->ca_file);
+    rvk_err err = host_net_setup(&port, mode, a->ca_file, a->no_rtc, a->time_floor);
     if (err != RVK_OK) {
         rvk_result res;
         memset(&res, 0, sizeof res);
@@ -539,6 +542,9 @@ static int run(const cli_args *a)
     }
     if (a->timestamp >= 0) {
         g_client.cfg.fixed_time = a->timestamp;
+    }
+    if (a->time_floor > 0) {
+        g_client.cfg.time_floor = a->time_floor;
     }
     if (a->dry_run) {
         g_client.cfg.retries = 0;
