@@ -74,10 +74,19 @@ typedef struct rvk_result {
 
 #define RVK_RATE_SLOTS 4
 #define RVK_RX_CHUNK 512
+/* Completion times remembered per action: the rate limit is exact (never
+ * more than rate_per_sec requests in any second as the server sees them,
+ * whatever the network delays) up to this many requests per second. */
+#ifndef RVK_RATE_WINDOW
+#define RVK_RATE_WINDOW 20
+#endif
 
 typedef struct rvk_rate_slot {
     const char *action;       /* identity by pointer to a string literal */
-    uint64_t next_ms;
+    uint64_t next_ms;         /* earliest start of the next request */
+    uint64_t done_ms[RVK_RATE_WINDOW]; /* ring: when recent requests ended */
+    uint32_t done_head;       /* next ring index to write */
+    uint32_t done_count;      /* valid entries, <= RVK_RATE_WINDOW */
 } rvk_rate_slot;
 
 /* Private engine state; sized here so the caller can own it. */

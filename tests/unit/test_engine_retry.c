@@ -20,7 +20,7 @@
 
 /* ---- the fake world ---------------------------------------------------------- */
 
-#define MAX_STEPS 16
+#define MAX_STEPS 64
 #define MAX_SLEEPS 32
 #define SERVER_TIME INT64_C(1767225600) /* Thu, 01 Jan 2026 00:00:00 GMT */
 #define SERVER_DATE "Thu, 01 Jan 2026 00:00:00 GMT"
@@ -33,6 +33,8 @@ typedef struct step {
     const char *response;  /* bytes the server sends (NULL = none) */
     rvk_err recv_err;      /* after the response: RVK_OK = clean close */
     uint32_t recv_ms;      /* time before recv_err is reported */
+    uint32_t arrive_ms;    /* network delay: the request reaches the server
+                              (and the answer comes back) this much later */
 } step;
 
 typedef struct world {
@@ -43,6 +45,7 @@ typedef struct world {
     char sent[MAX_STEPS][2048];
     size_t sent_len[MAX_STEPS];
     uint64_t mono;         /* fake monotonic ms */
+    uint64_t arrived[MAX_STEPS]; /* when the server saw request i */
     int64_t unix_base;     /* unix time at mono 0, or RVK_TIME_UNKNOWN */
     uint32_t sleeps[MAX_SLEEPS];
     int sleep_retry[MAX_SLEEPS]; /* retry number (0-based) a sleep preceded */
@@ -84,6 +87,9 @@ static rvk_err f_send(void *ctx, const uint8_t *buf, size_t len, size_t *sent,
     int i = W.connects - 1;
     assert_true(W.sent_len[i] + len < sizeof W.sent[i]);
     memcpy(W.sent[i] + W.sent_len[i], buf, len);
+    if (W.sent_len[i] == 0) {
+        W.arrived[i] = W.mono;
+    }
     W.sent_len[i] += len;
     *sent = len;
     return RVK_OK;
@@ -96,6 +102,10 @@ static rvk_err f_recv(void *ctx, uint8_t *buf, size_t len, size_t *got, uint64_t
     step *s = cur();
     size_t total = s->response != NULL ? strlen(s->response) : 0;
     *got = 0;
+    if (W.resp_off == 0 && s->arrive_ms > 0) {
+        W.mono += s->arrive_ms;
+        W.arrived[W.connects - 1] = W.mono;
+    }
     if (W.resp_off < total) {
         size_t n = total - W.resp_off;
         n = n < len ? n : len;
@@ -133,9 +143,11 @@ static uint64_t f_mono(void *ctx)
 static void f_sleep(void *ctx, uint32_t ms)
 {
     (void)ctx;
-    assert_true(W.nsleeps < MAX_SLEEPS);
-    W.sleep_retry[W.nsleeps] = W.connects - 1;
-    W.sleeps[W.nsleeps++] = ms;
+    if (W.nsleeps < MAX_SLEEPS) { /* long runs: only the first are kept */
+        W.sleep_retry[W.nsleeps] = W.connects - 1;
+        W.sleeps[W.nsleeps] = ms;
+    }
+    W.nsleeps++;
     W.mono += ms;
 }
 
@@ -639,16 +651,16 @@ static void test_retries_stop_at_the_deadline(void **state)
     reset_pool();
     C.cfg.retries = 50;
     C.cfg.timeout_ms = 3000;
-    for (int i = 0; i < MAX_STEPS; i++) {
+    for (int i = 0; i < 16; i++) {
         fail_after_send(NULL, RVK_ERR_NET_TIMEOUT, 400);
         W.entropy[i] = 0xFFFFFFFFu;
     }
-    W.nentropy = MAX_STEPS;
+    W.nentropy = 16;
     uint64_t start = W.mono;
     assert_int_equal(vod_delete(), RVK_ERR_NET_TIMEOUT);
     assert_true(W.mono - start <= 3000);
     assert_true(R.attempts >= 2);
-    assert_true(R.attempts < MAX_STEPS);
+    assert_true(R.attempts < 16);
 }
 
 static void test_every_retry_is_resigned_with_a_fresh_timestamp(void **state)
@@ -750,6 +762,52 @@ static void test_newapi_not_found_message(void **state)
     assert_true(R.already_gone);
 }
 
+/* ---- rate limit: what the server sees ----------------------------------------- */
+
+static void test_rate_limit_spaces_requests_evenly(void **state)
+{
+    (void)state;
+    reset_pool();
+    C.cfg.rate_per_sec = 20;
+    for (int i = 0; i < 21; i++) {
+        answer(tc_ok());
+    }
+    uint64_t start = W.mono;
+    for (int i = 0; i < 21; i++) {
+        assert_int_equal(vod_delete(), RVK_OK);
+    }
+    for (int i = 1; i < 21; i++) {
+        assert_true(W.arrived[i] - W.arrived[i - 1] >= 50);
+    }
+    /* 21 instant requests: the 21st starts just over a second after the
+     * first ended, no later */
+    assert_true(W.arrived[20] - start > 1000);
+    assert_true(W.arrived[20] - start <= 1010);
+}
+
+static void test_rate_limit_holds_at_the_server_despite_network_delays(void **state)
+{
+    (void)state;
+    reset_pool();
+    C.cfg.rate_per_sec = 20;
+    C.cfg.timeout_ms = 5000;
+    const int n = 60;
+    for (int i = 0; i < n; i++) {
+        answer(tc_ok());
+        /* mostly fast; now and then a request is held up on its way - less
+         * than the spacing (it delays nobody after it) or more */
+        W.steps[i].arrive_ms = i % 25 == 3 ? 45u : i % 25 == 14 ? 130u : 1u;
+    }
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(vod_delete(), RVK_OK);
+        assert_int_equal(R.attempts, 1);
+    }
+    /* no server-side second ever holds more than 20 of them */
+    for (int i = 0; i + 20 < n; i++) {
+        assert_true(W.arrived[i + 20] - W.arrived[i] > 1000);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -788,6 +846,9 @@ int main(void)
         cmocka_unit_test_setup(test_not_found_after_internal_error_is_already_revoked, setup),
         cmocka_unit_test_setup(test_apigw_not_found_code, setup),
         cmocka_unit_test_setup(test_newapi_not_found_message, setup),
+        cmocka_unit_test_setup(test_rate_limit_spaces_requests_evenly, setup),
+        cmocka_unit_test_setup(test_rate_limit_holds_at_the_server_despite_network_delays,
+                               setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
