@@ -4,4 +4,4 @@
 # TLS session resumption; build/rvkctl against the mock on 127.0.0.1.
 set -u
 cd "$(dirname "$0")" || exit 2
-exec python3 unittest_runner.py test_clock
+exec python3 unittest_runner.py test_clock test_batch
