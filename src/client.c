@@ -172,9 +172,14 @@ static rvk_err rate_wait(rvk_client *c, const char *action)
         /* the entry written m requests ago */
         uint32_t i = (slot->done_head + RVK_RATE_WINDOW - m) % RVK_RATE_WINDOW;
         uint64_t span = ((uint64_t)m * 1000u + c->cfg.rate_per_sec - 1u) / c->cfg.rate_per_sec;
-        uint64_t earliest = slot->done_ms[i] + span + 1u;
-        if (earliest > start) {
-            start = earliest;
+        uint64_t now = now_ms(c);
+        /* 32-bit times: the difference is right across a wrap */
+        uint32_t since = (uint32_t)now - slot->done_ms[i];
+        if (since <= span) {
+            uint64_t earliest = now + (span + 1u - since);
+            if (earliest > start) {
+                start = earliest;
+            }
         }
     }
     uint64_t now = now_ms(c);
@@ -198,7 +203,7 @@ static void rate_done(rvk_client *c, const char *action)
         return;
     }
     rvk_rate_slot *slot = rate_slot(c, action);
-    slot->done_ms[slot->done_head] = now_ms(c);
+    slot->done_ms[slot->done_head] = (uint32_t)now_ms(c);
     slot->done_head = (slot->done_head + 1u) % RVK_RATE_WINDOW;
     if (slot->done_count < RVK_RATE_WINDOW) {
         slot->done_count++;

@@ -84,7 +84,8 @@ typedef struct rvk_result {
 typedef struct rvk_rate_slot {
     const char *action;       /* identity by pointer to a string literal */
     uint64_t next_ms;         /* earliest start of the next request */
-    uint64_t done_ms[RVK_RATE_WINDOW]; /* ring: when recent requests ended */
+    uint32_t done_ms[RVK_RATE_WINDOW]; /* ring: when recent requests ended
+                                          (monotonic ms, low 32 bits) */
     uint32_t done_head;       /* next ring index to write */
     uint32_t done_count;      /* valid entries, <= RVK_RATE_WINDOW */
 } rvk_rate_slot;
