@@ -36,6 +36,10 @@ const char *cli_usage(void)
            "--rate N paces requests of one action to N per second (default 20, the\n"
            "services' limit; 0 = no pacing, e.g. for a local test server).\n"
            "Other options: --insecure-http (allow http:// new-api URLs), --version.\n"
+           "Test aids: --no-rtc (act as a device without a real-time clock: the time\n"
+           "comes from the service's Date header), --time-floor UNIX (a time known to\n"
+           "be past, as a device's journal would store: certificate check and first\n"
+           "signature; default: build date).\n"
            "\n"
            "Exit codes: 0 done; 1 the service refused; 2 usage or configuration;\n"
            "3 network failure or timeout; 4 TLS failure; 5 protocol failure.\n";
@@ -105,6 +109,8 @@ static const opt_def options[] = {
     {"insecure-http", OPT_FLAG, OFF(insecure_http), 0, 0},
     {"help", OPT_FLAG, OFF(help), 0, 0},
     {"version", OPT_FLAG, OFF(version), 0, 0},
+    {"no-rtc", OPT_FLAG, OFF(no_rtc), 0, 0},
+    {"time-floor", OPT_INT, OFF(time_floor), 1, INT64_C(253402300799)},
     {"sub-app-id", OPT_INT, OFF(sub_app_id), 1, INT64_C(9007199254740991)},
     {"token", OPT_STRING, OFF(token), 0, 0},
     {"token-file", OPT_STRING, OFF(token_file), 0, 0},
@@ -167,6 +173,7 @@ bool cli_parse(int argc, char **argv, cli_args *a, char *why, unsigned long cap)
     a->retries = -1;
     a->timestamp = -1;
     a->rate = -1;
+    a->time_floor = -1;
     a->sub_app_id = -1;
     a->user_id = -1;
     a->id = -1;

@@ -41,6 +41,9 @@ typedef struct cli_args {
     bool insecure_http;
     bool help;
     bool version;
+    /* test aids: behave like a device without RTC, with a time floor */
+    bool no_rtc;
+    int64_t time_floor;      /* -1 = default (build date / library floor) */
     /* command */
     int64_t sub_app_id;      /* -1 = not given */
     const char *token;

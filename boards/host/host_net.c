@@ -129,10 +129,14 @@ static rvk_err load_anchors(const char *ca_file)
     return err;
 }
 
-rvk_err host_net_setup(rvk_port *port, host_mode mode, const char *ca_file)
+rvk_err host_net_setup(rvk_port *port, host_mode mode, const char *ca_file, bool no_rtc,
+                       int64_t time_floor)
 {
     memset(port, 0, sizeof *port);
     rvk_posix_clock_init(&g_clock);
+    if (no_rtc) {
+        rvk_posix_clock_set_no_rtc(&g_clock);
+    }
     port->clock = rvk_posix_clock_get(&g_clock);
     port->entropy = rvk_posix_entropy();
     rvk_posix_tcp_init(&g_tcp, resolve, NULL);
@@ -160,9 +164,15 @@ rvk_err host_net_setup(rvk_port *port, host_mode mode, const char *ca_file)
     cfg.anchor_count = g_anchors.count;
     cfg.clock = port->clock;
     cfg.entropy = port->entropy;
+    cfg.time_floor = time_floor > 0 ? time_floor : 0;
     rvk_tls_init(&g_tls, &cfg);
     port->transport = rvk_tls_transport(&g_tls);
     return RVK_OK;
+}
+
+bool host_net_tls_resumed(void)
+{
+    return rvk_tls_resumed(&g_tls);
 }
 
 void host_net_teardown(void)

@@ -19,12 +19,18 @@ typedef enum host_mode {
 
 /*
  * host_net_setup - build *port for mode. ca_file: PEM bundle or NULL for
- * the system bundle. fixed_time >= 0 pins the wall clock (for --timestamp
- * the certificate check uses it too, so old vectors stay usable).
+ * the system bundle. no_rtc: the wall clock reports RVK_TIME_UNKNOWN (a
+ * device without RTC); time_floor > 0 is then the certificate-check time
+ * (0 = the build date of the TLS port, see rvk_tls.h).
  * Returns RVK_OK, RVK_ERR_TLS_ANCHORS (bundle unreadable or no
  * certificate in it), RVK_ERR_ARG.
  */
-rvk_err host_net_setup(rvk_port *port, host_mode mode, const char *ca_file);
+rvk_err host_net_setup(rvk_port *port, host_mode mode, const char *ca_file, bool no_rtc,
+                       int64_t time_floor);
+
+/* host_net_tls_resumed - true if the last TLS connection resumed a saved
+ * session (abbreviated handshake). */
+bool host_net_tls_resumed(void);
 
 /* host_net_teardown - close and wipe the TLS state. */
 void host_net_teardown(void);

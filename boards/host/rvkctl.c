@@ -10,6 +10,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
+#include <bearssl_hash.h>
+
 #include "buf.h"
 #include "cli_args.h"
 #include "host_net.h"
@@ -99,13 +101,16 @@ static const char *failure_words(rvk_err err)
     case 1:
         return err == RVK_ERR_SERVICE_NOT_FOUND ? "not found" : "refused by the service";
     case 2:
-        return "configuration error";
+        return err == RVK_ERR_CLOCK ? "no time to sign with" : "configuration error";
     case 3:
         return "network failure";
     case 4:
         return "TLS failure";
     default:
-        return "protocol failure";
+        return err == RVK_ERR_PROTO_DATE
+                   ? "protocol failure: the service's Date header is missing or absurd, "
+                     "so the clock cannot be set from it"
+                   : "protocol failure";
     }
 }
 
@@ -434,8 +439,100 @@ static int cmd_newapi_list(run_ctx *r)
     return 0;
 }
 
-/* Batch: one item per line of a file; every item is tried, exit 0 only if
- * all succeeded, else the exit code of the first failure. */
+/* ---- batch ------------------------------------------------------------------- */
+
+typedef struct batch_item {
+    size_t index;  /* 1-based, counting items only */
+    size_t line;   /* 1-based line in the file */
+    char ref[80];  /* how the item is named in output: never a secret */
+} batch_item;
+
+/* A VOD token is a credential: output names it by a short SHA-256 prefix
+ * (sha256 of the line, as `printf %s TOKEN | sha256sum` gives), which
+ * identifies it to its owner without revealing any of it. */
+static void token_ref(const char *tok, size_t len, char *out, size_t cap)
+{
+    br_sha256_context h;
+    uint8_t d[32];
+    br_sha256_init(&h);
+    br_sha256_update(&h, tok, len);
+    br_sha256_out(&h, d);
+    snprintf(out, cap, "sha256:%02x%02x%02x%02x%02x%02x", d[0], d[1], d[2], d[3], d[4], d[5]);
+    rvk_wipe(&h, sizeof h);
+}
+
+/* A key id as read from the file, safe for the terminal. */
+static void printable_ref(const char *s, size_t len, char *out, size_t cap)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        out[o++] = ch < 0x20 || ch >= 0x7F ? '?' : (char)ch;
+    }
+    out[o] = '\0';
+}
+
+/* One result line (or JSON object) per item on stdout; a failure is also
+ * reported on stderr. Returns the item's exit code. */
+static int batch_report(const batch_item *it, bool vod, const rvk_result *res,
+                        rvk_tristate result)
+{
+    if (g_dry_run) {
+        return 0;
+    }
+    int code = rvk_err_exit_code(res->err);
+    const char *ref_key = vod ? "token_ref" : "key_id";
+    if (g_json) {
+        printf("{\"command\":\"%s\",\"index\":%zu,\"line\":%zu", g_command, it->index,
+               it->line);
+        json_kv_str(ref_key, it->ref, true);
+        printf(",\"ok\":%s", code == 0 ? "true" : "false");
+        if (code == 0) {
+            printf(",\"%s\":true,\"already_gone\":%s", vod ? "revoked" : "deleted",
+                   res->already_gone ? "true" : "false");
+            if (!vod) {
+                printf(",\"result\":%s", tristate_json(result));
+            }
+        } else {
+            printf(",\"exit\":%d", code);
+            json_kv_str("error", rvk_err_name(res->err), true);
+            json_kv_str("code", res->code, true);
+            json_kv_str("message", res->message, true);
+        }
+        json_kv_str("request_id", res->request_id, true);
+        printf(",\"attempts\":%u,\"tls_resumed\":%s}\n", (unsigned)res->attempts,
+               host_net_tls_resumed() ? "true" : "false");
+        return code;
+    }
+    printf("item %zu (line %zu) %s %s: ", it->index, it->line, vod ? "token" : "API key",
+           it->ref);
+    if (code == 0) {
+        printf("%s", vod ? (res->already_gone ? "already revoked" : "revoked")
+                         : (res->already_gone ? "already deleted" : "deleted"));
+    } else {
+        printf("FAILED, %s", failure_words(res->err));
+        printf(": %s", res->code[0] != '\0' ? res->code : rvk_err_name(res->err));
+        if (res->message[0] != '\0') {
+            printf(": %s", res->message);
+        }
+        fprintf(stderr, "rvkctl: %s: item %zu (line %zu): %s: %s%s%s%s%s%s\n", g_command,
+                it->index, it->line, failure_words(res->err),
+                res->code[0] != '\0' ? res->code : rvk_err_name(res->err),
+                res->message[0] != '\0' ? ": " : "", res->message,
+                res->request_id[0] != '\0' ? " (RequestId " : "", res->request_id,
+                res->request_id[0] != '\0' ? ")" : "");
+    }
+    if (res->request_id[0] != '\0') {
+        printf(" (RequestId %s)", res->request_id);
+    }
+    putchar('\n');
+    return code;
+}
+
+/* Batch: one item per line of a file ("-" = stdin); blank lines and lines
+ * starting with '#' are skipped. Every item is tried over the same client
+ * (kept-alive connection, one rate limiter); exit 0 only if all succeeded,
+ * else the exit code of the first failure. */
 static int cmd_batch(run_ctx *r, const char *path, bool vod)
 {
     static uint8_t list[1u << 20];
@@ -445,31 +542,65 @@ static int cmd_batch(run_ctx *r, const char *path, bool vod)
         return usage_error(err == RVK_ERR_BUFFER_TOO_SMALL ? "batch file larger than 1 MiB"
                                                           : "cannot read the batch file");
     }
+    if (memchr(list, '\0', got) != NULL) {
+        rvk_wipe(list, got);
+        return usage_error("batch file contains a NUL byte");
+    }
     list[got] = '\0';
     int first_fail = 0;
-    size_t items = 0;
-    char *save = NULL;
-    for (char *line = strtok_r((char *)list, "\r\n", &save); line != NULL;
-         line = strtok_r(NULL, "\r\n", &save)) {
+    size_t failed = 0;
+    batch_item it;
+    memset(&it, 0, sizeof it);
+    char *p = (char *)list;
+    while (*p != '\0') {
+        char *line = p;
+        char *eol = strchr(p, '\n');
+        p = eol != NULL ? eol + 1 : p + strlen(p);
+        if (eol != NULL) {
+            *eol = '\0';
+        }
+        it.line++;
+        size_t n = strlen(line);
+        while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t')) {
+            line[--n] = '\0';
+        }
         while (*line == ' ' || *line == '\t') {
             line++;
-        }
-        size_t n = strlen(line);
-        while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t')) {
-            line[--n] = '\0';
+            n--;
         }
         if (n == 0 || line[0] == '#') {
             continue;
         }
-        items++;
-        int rc = vod ? cmd_vod_delete_one(r, line, n) : cmd_apigw_delete_one(r, line);
-        if (rc != 0 && first_fail == 0) {
-            first_fail = rc;
+        it.index++;
+        rvk_result res;
+        rvk_tristate result = RVK_RESULT_NULL;
+        if (vod) {
+            token_ref(line, n, it.ref, sizeof it.ref);
+            rvk_vod_delete_token(&g_client, &r->ep, &r->tc, r->a->sub_app_id, line, n, &res);
+        } else {
+            printable_ref(line, n, it.ref, sizeof it.ref);
+            rvk_apigw_delete_key(&g_client, &r->ep, &r->tc, r->a->region, line, &result, &res);
+        }
+        int rc = batch_report(&it, vod, &res, result);
+        fflush(stdout);
+        if (rc != 0) {
+            failed++;
+            if (first_fail == 0) {
+                first_fail = rc;
+            }
         }
     }
     rvk_wipe(list, got);
-    if (items == 0) {
+    if (it.index == 0) {
         return usage_error("batch file holds no items");
+    }
+    if (g_json && !g_dry_run) {
+        printf("{\"command\":\"%s\",\"batch\":true,\"ok\":%s,\"items\":%zu,"
+               "\"succeeded\":%zu,\"failed\":%zu,\"exit\":%d}\n",
+               g_command, failed == 0 ? "true" : "false", it.index, it.index - failed, failed,
+               first_fail);
+    } else if (failed > 0) {
+        fprintf(stderr, "rvkctl: %s: %zu of %zu items failed\n", g_command, failed, it.index);
     }
     return first_fail;
 }
@@ -523,7 +654,7 @@ static int run(const cli_args *a)
 
     rvk_port port;
     host_mode mode = a->dry_run ? HOST_DRY_RUN : r.ep.tls ? HOST_TLS : HOST_PLAIN;
-    rvk_err err = host_net_setup(&port, mode, a->ca_file);
+    rvk_err err = host_net_setup(&port, mode, a->ca_file, a->no_rtc, a->time_floor);
     if (err != RVK_OK) {
         /* an unreadable or empty --ca-file is configuration, found before
          * any network I/O: exit 2, not a TLS failure */
@@ -541,6 +672,9 @@ static int run(const cli_args *a)
     }
     if (a->rate >= 0) {
         g_client.cfg.rate_per_sec = (uint32_t)a->rate;
+    }
+    if (a->time_floor > 0) {
+        g_client.cfg.time_floor = a->time_floor;
     }
     if (a->dry_run) {
         g_client.cfg.retries = 0;

@@ -46,6 +46,17 @@ typedef struct rvk_client_config {
     uint32_t rate_per_sec;    /**< client-side limit per action; 0 = off */
     int64_t fixed_time;       /**< >= 0: sign with this Unix time (tests,
                                  --timestamp); RVK_TIME_UNKNOWN: use clock */
+    int64_t time_floor;       /**< a Unix time known to be in the past: the
+                                 build time, or the journal's last stored
+                                 time (rvk_journal_note_time). 0 = the
+                                 library's own floor (2024-01-01);
+                                 RVK_TIME_UNKNOWN = none: with no clock,
+                                 signing fails with RVK_ERR_CLOCK. Used to
+                                 sign the first request when no time is
+                                 known (the service's SignatureExpire
+                                 answer then teaches the time through its
+                                 Date header), and to reject Date headers
+                                 before it as absurd. */
 } rvk_client_config;
 
 /** Outcome details of the last exchange, for reporting. Strings are
@@ -63,10 +74,20 @@ typedef struct rvk_result {
 
 /** @cond PRIVATE */
 #define RVK_RATE_SLOTS 4
+/* Completion times remembered per action: the rate limit is exact (never
+ * more than rate_per_sec requests in any second as the server sees them,
+ * whatever the network delays) up to this many requests per second. */
+#ifndef RVK_RATE_WINDOW
+#define RVK_RATE_WINDOW 20
+#endif
 
 typedef struct rvk_rate_slot {
     const char *action;       /* identity by pointer to a string literal */
-    uint64_t next_ms;
+    uint64_t next_ms;         /* earliest start of the next request */
+    uint32_t done_ms[RVK_RATE_WINDOW]; /* ring: when recent requests ended
+                                          (monotonic ms, low 32 bits) */
+    uint32_t done_head;       /* next ring index to write */
+    uint32_t done_count;      /* valid entries, <= RVK_RATE_WINDOW */
 } rvk_rate_slot;
 
 /* The request is built and sent before the response is read, and every
@@ -125,7 +146,11 @@ void rvk_client_close(rvk_client *c);
  * rvk_client_now - the Unix time revokit will sign with: cfg.fixed_time if
  * set, else the port clock corrected by what the servers' Date headers
  * taught this client, else the time learnt from a Date header (for
- * devices without RTC). RVK_TIME_UNKNOWN if none is available.
+ * devices without RTC). RVK_TIME_UNKNOWN if none is available (the
+ * engine then signs with cfg.time_floor and learns the time from the
+ * service; see client.c). A board with a journal stores this value after
+ * an operation (rvk_journal_note_time) so the next boot has a recent
+ * floor for certificate validation.
  */
 int64_t rvk_client_now(rvk_client *c);
 

@@ -340,6 +340,17 @@ case("json-response-array", PROTO, "Response is an array",
 case("json-requestid-number", PROTO, "RequestId (new-api: success) is a number",
      send_close(lambda c: tencent_or_newapi(b'{"Response":{"RequestId":12345}}',
                                             b'{"message":"","success":1}')(c)))
+# AuthFailure.SignatureExpire whose Date cannot correct the clock: the
+# client needs the Date (to fix a skewed clock, or as its only time source
+# without RTC) and must fail with a protocol error, not retry blindly.
+EXPIRE = (b'{"Response":{"Error":{"Code":"AuthFailure.SignatureExpire","Message":'
+          b'"The signature expired."},"RequestId":"6f1c2a3b-0000-4000-8000-00000000000e"}}')
+case("expire-no-date", PROTO, "SignatureExpire without a Date header",
+     send_close(json_resp(EXPIRE)))
+case("expire-date-1970", PROTO, "SignatureExpire with Date in 1970 (before any floor)",
+     send_close(json_resp(EXPIRE, ["Date: Thu, 01 Jan 1970 00:00:00 GMT"])))
+case("expire-date-garbage", PROTO, "SignatureExpire with an unparsable Date",
+     send_close(json_resp(EXPIRE, ["Date: yesterday, around noon"])))
 case("json-duplicate-keys", PROTO, "duplicate keys with conflicting values", dup_keys)
 case("json-trailing-garbage", PROTO, "valid JSON followed by more bytes",
      send_close(lambda c: json_resp(ok_body(c) + b"xyz")))

@@ -119,6 +119,9 @@ All bodies are JSON; answers are JSON.
                 verified); new-api: HTTP 500 {"message":..,"success":false}
          http   answer HTTP status (default 503) with a short text body
          drop   close the connection without answering (no close_notify)
+         close  close it cleanly without answering (TLS close_notify, as a
+                server ending an idle keep-alive connection; the TLS session
+                stays resumable, which an unclean close prevents in OpenSSL)
          reset  close with TCP RST
   POST /__mock/inject/clear ; GET /__mock/inject
   POST /__mock/vod/create {"SubAppId":N,"ApiToken":T[,"ExtInfo":S]}
@@ -710,6 +713,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.log_entry["response"] = {"status": None, "error_code": "drop"}
                 self.connection.close()
                 raise Drop()
+            if kind == "close":
+                self.log_entry["response"] = {"status": None, "error_code": "close"}
+                try:
+                    if isinstance(self.connection, ssl.SSLSocket):
+                        self.connection.settimeout(2)
+                        self.connection.unwrap()
+                except (OSError, ssl.SSLError):
+                    pass
+                self.connection.close()
+                raise Drop()
             if kind == "reset":
                 self.log_entry["response"] = {"status": None, "error_code": "reset"}
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
@@ -936,8 +949,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     inj = dict(arg)
                     inj.setdefault("count", 1)
                     inj.setdefault("kind", "none")
-                    if inj["kind"] not in ("none", "error", "http", "drop", "reset"):
-                        raise ValueError("kind must be none, error, http, drop or reset")
+                    if inj["kind"] not in ("none", "error", "http", "drop", "close", "reset"):
+                        raise ValueError("kind must be none, error, http, drop, close or reset")
                     app.injections.append(inj)
                     out = {"ok": True, "index": len(app.injections) - 1}
                 elif path == "/__mock/inject" and m == "GET":
