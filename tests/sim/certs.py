@@ -85,7 +85,15 @@ def _make_ca(d, base, cn):
 
 def _sign_leaf(d, base, names, ca_pem, ca_key, start=None, end=None, cn=None):
     """Leaf cert for `names`, signed by ca, validity [start, end] given as
-    openssl 'YYYYMMDDHHMMSSZ' strings (None = now .. now+825 days)."""
+    openssl 'YYYYMMDDHHMMSSZ' strings (None = 30 days ago .. +825 days).
+
+    Backdated like a real certificate, which is issued days before a device
+    meets it: a device without a clock checks certificates against a floor
+    time (its build date), and a leaf minted "now" would be in its future."""
+    if start is None:
+        import datetime
+        start = (datetime.datetime.now(datetime.timezone.utc) -
+                 datetime.timedelta(days=30)).strftime("%Y%m%d%H%M%SZ")
     key = os.path.join(d, base + ".key")
     pem = os.path.join(d, base + ".pem")
     csr = os.path.join(d, base + ".csr")
@@ -194,7 +202,7 @@ def ensure(d, names=None):
     if "127.0.0.1" not in names:
         names.append("127.0.0.1")
     os.makedirs(d, exist_ok=True)
-    meta = {"names": names, "key_type": _key_type(), "version": 1}
+    meta = {"names": names, "key_type": _key_type(), "version": 2}
     with open(os.path.join(d, ".lock"), "w") as lk:
         fcntl.flock(lk, fcntl.LOCK_EX)
         if not _still_good(d, meta):
