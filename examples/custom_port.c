@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <revokit/journal.h>
+#include <revokit/rvk_journal.h>
 #include <revokit/rvk_ops.h>
 #include "example_port.h"
 

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "revokit/rvk_credentials.h"
 #include "revokit/rvk_err.h"
 
 typedef struct rvk_buf {
@@ -34,7 +35,6 @@ rvk_err rvk_buf_append_i64(rvk_buf *b, int64_t v);
 /* rvk_buf_append_hex - append n bytes as 2n lowercase hex digits. */
 rvk_err rvk_buf_append_hex(rvk_buf *b, const uint8_t *bytes, size_t n);
 
-/* rvk_wipe - zero n bytes in a way the compiler may not elide (for secrets). */
-void rvk_wipe(void *p, size_t n);
+/* rvk_wipe is declared in revokit/rvk_credentials.h (public). */
 
 #endif

@@ -12,7 +12,7 @@
  *      label[RVK_JOURNAL_LABEL_MAX]
  *  ..  u32 CRC-32 of everything before it
  */
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 
 #include <string.h>
 

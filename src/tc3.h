@@ -17,17 +17,13 @@
 #include <stdint.h>
 #include "revokit/rvk_err.h"
 #include "buf.h"
+#include "revokit/rvk_credentials.h"
 #include "bearssl_hash.h"
 
 #define RVK_TC3_CONTENT_TYPE "application/json"
 /* Longest Authorization value produced, for a secret id of up to 128 bytes. */
 #define RVK_TC3_AUTH_MAX 320
 
-typedef struct rvk_tc3_credentials {
-    const char *secret_id;     /* required, printable ASCII */
-    const char *secret_key;    /* required; never copied, never logged */
-    const char *session_token; /* NULL for permanent keys; sent as X-TC-Token */
-} rvk_tc3_credentials;
 
 /* What is being signed. All strings NUL-terminated; NULL = absent. */
 typedef struct rvk_tc3_request {

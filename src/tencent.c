@@ -9,6 +9,7 @@
 #include "http_writer.h"
 #include "json_writer.h"
 #include "revokit/rvk_ops.h"
+#include "tc3.h"
 
 #define VOD_SERVICE "vod"
 #define VOD_VERSION "2018-07-17"

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include <revokit/journal.h>
+#include <revokit/rvk_journal.h>
 #include <revokit/rvk_ops.h>
 #include <revokit/rvk_posix.h>
 #include <revokit/rvk_tls.h>

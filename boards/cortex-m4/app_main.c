@@ -14,7 +14,7 @@
 
 #include "board.h"
 #include "buf.h"
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 #include "json_writer.h"
 #include "semihost.h"
 #include "tc3.h"

@@ -34,7 +34,7 @@
 #include "rvk_tls.h"
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 
 #ifdef RVK_FULL_WITH_TESTS
 extern const mt_suite suite_core, suite_tc3, suite_journal, suite_http, suite_json,

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "revokit/rvk_client.h"
-#include "tc3.h"
+#include "revokit/rvk_credentials.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -108,12 +108,6 @@ rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
 
 /* ---- new-api ------------------------------------------------------------------ */
 
-/** Dashboard credentials: the owner's access token (PAT) and user id. The
- * PAT controls the whole account; see README "new-api". */
-typedef struct rvk_newapi_auth {
-    const char *access_token; /**< sent as "Authorization: Bearer <pat>" */
-    int64_t user_id;          /**< sent as "New-Api-User" (legacy servers need it) */
-} rvk_newapi_auth;
 
 /** One token from a listing. Strings are NUL-terminated and sanitised. */
 typedef struct rvk_newapi_token {

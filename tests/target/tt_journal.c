@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 #include "mtest.h"
 
 typedef struct ram_flash {

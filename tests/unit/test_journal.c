@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 
 /* ---- a flash that can lose power ------------------------------------------- */
 

@@ -36,7 +36,7 @@
 #include "buf.h"
 #include "cred_store.h"
 #include "cut_storage.h"
-#include "journal.h"
+#include "revokit/rvk_journal.h"
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
 #include "rvk_posix.h"
