@@ -7,9 +7,10 @@
 #
 # Installed layout (the same tree is staged in build/sdk for the examples):
 #   include/revokit/            rvk_*.h, the port headers (rvk_posix.h,
-#                               rvk_tls.h) and the module headers the public
-#                               ones include for struct sizes (http_reader.h,
-#                               json.h, jsmn.h, tc3.h, buf.h) (the journal is public: rvk_journal.h)
+#                               rvk_tls.h, rvk_tls_ip.h) and the module
+#                               headers the public ones include for struct
+#                               sizes (http_reader.h, json.h, jsmn.h, tc3.h,
+#                               buf.h) (the journal is public: rvk_journal.h)
 #   include/revokit/bearssl/    BearSSL 0.6 headers (rvk_tls.h and tc3.h need
 #                               them), kept apart from any system BearSSL
 #   lib/librevokit.a            the core (src/)
@@ -33,7 +34,7 @@ RVK_VERSION_STR := $(shell sed -n 's/^\#define RVK_VERSION "\([^"]*\)".*/\1/p' i
 
 KIT_PUBLIC_HDRS := $(wildcard include/revokit/*.h)
 KIT_MODULE_HDRS := src/http_reader.h src/json.h src/tc3.h src/buf.h
-KIT_PORT_HDRS   := port/posix/rvk_posix.h port/bearssl/rvk_tls.h
+KIT_PORT_HDRS   := port/posix/rvk_posix.h port/bearssl/rvk_tls.h port/bearssl/rvk_tls_ip.h
 KIT_HDR_NAMES   := $(notdir $(KIT_PUBLIC_HDRS) $(KIT_MODULE_HDRS) $(KIT_PORT_HDRS)) jsmn.h
 KIT_BR_HDR_NAMES = $(notdir $(wildcard $(BEARSSL)/inc/*.h))
 KIT_LIBS := librevokit.a librevokit-posix.a librevokit-bearssl.a

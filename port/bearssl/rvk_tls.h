@@ -5,8 +5,9 @@
  * The same code runs over the POSIX TCP transport and over lwIP: it only
  * talks to the lower transport through rvk_transport_ops, to the clock
  * through rvk_clock and to randomness through rvk_entropy. Nothing is
- * allocated; the caller owns one rvk_tls (24040 bytes on x86-64 with the
- * default buffer: 16709 record buffer, 3720 engine, 3168 X.509 context)
+ * allocated; the caller owns one rvk_tls (24192 bytes on x86-64 with the
+ * default buffer: 16709 record buffer, 3720 engine, 3168 X.509 context,
+ * 152 IP-address name check)
  * and, when anchors come from PEM, one rvk_tls_anchors (94736 bytes with
  * the defaults below).
  *
@@ -60,6 +61,7 @@
 #include <stdint.h>
 #include <bearssl.h>
 #include "revokit/rvk_port.h"
+#include "rvk_tls_ip.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -99,6 +101,7 @@ typedef struct rvk_tls {
     rvk_tls_config cfg;
     br_ssl_client_context sc;
     br_x509_minimal_context xc;
+    rvk_tls_ip_x509 ipx;     /* wraps xc when server_name is an address */
     br_ssl_session_parameters session;
     char session_name[256];  /* server_name the saved session belongs to */
     bool have_session;
@@ -124,15 +127,24 @@ void rvk_tls_init(rvk_tls *t, const rvk_tls_config *cfg);
  *     transport to host:port, then runs the handshake before the same
  *     deadline, sending SNI = server_name and verifying the certificate
  *     chain against the anchors and its name against server_name
- *     (server_name NULL or empty: host is used). Errors:
+ *     (server_name NULL or empty: host is used). A DNS name matches a
+ *     dNSName subjectAltName (or the CN) as BearSSL does it. A server_name
+ *     that is an IP literal (rvk_tls_ip_parse: strict dotted quad, or an
+ *     unbracketed IPv6 address) is sent without SNI and matches only an
+ *     iPAddress subjectAltName with the same address, never a dNSName or
+ *     CN spelling it (rvk_tls_ip.h). Errors:
  *       lower connect errors unchanged (RESOLVE/CONNECT/TIMEOUT);
  *       RVK_ERR_NET_TIMEOUT   deadline passed during the handshake;
  *       RVK_ERR_NET_RESET     lower send/recv reset during the handshake;
- *       RVK_ERR_TLS_NAME      BR_ERR_X509_BAD_SERVER_NAME;
+ *       RVK_ERR_TLS_NAME      BR_ERR_X509_BAD_SERVER_NAME (for an IP
+ *                             literal: no iPAddress SAN equal to it);
  *       RVK_ERR_TLS_TIME      BR_ERR_X509_EXPIRED (expired or not yet
  *                             valid at the certificate time above);
  *       RVK_ERR_TLS_CERT      any other BR_ERR_X509_* (unknown issuer,
- *                             bad signature, unsupported algorithm...);
+ *                             bad signature, unsupported algorithm, and
+ *                             for an IP literal malformed DER on the path
+ *                             to the subjectAltName); chain errors are
+ *                             reported before the IP name check;
  *       RVK_ERR_TLS_HANDSHAKE alerts, version or suite mismatch, the
  *                             server closing mid-handshake, anything else;
  *       RVK_ERR_INTERNAL      entropy source failed.

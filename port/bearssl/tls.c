@@ -181,8 +181,9 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     br_ssl_engine_context *eng;
     uint8_t seed[32];
     int64_t now;
-    bool resume, closed;
-    size_t name_len;
+    bool resume, closed, by_address;
+    size_t name_len, addr_len = 0;
+    uint8_t addr[16];
     rvk_err err;
     br_ssl_session_parameters got;
 
@@ -197,6 +198,7 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     if (name_len >= sizeof t->session_name) {
         return RVK_ERR_ARG;
     }
+    by_address = rvk_tls_ip_parse(server_name, addr, &addr_len);
     tls_close(t);
     t->resumed = false;
     t->last_br_error = 0;
@@ -211,6 +213,12 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
 
     rvk_tls_setup_profile(&t->sc, &t->xc, t->cfg.anchors, t->cfg.anchor_count,
                           t->iobuf, sizeof t->iobuf);
+    if (by_address) {
+        /* BearSSL matches DNS names only: check the address ourselves
+         * while BearSSL still validates the chain. */
+        rvk_tls_ip_x509_init(&t->ipx, &t->xc.vtable, addr, addr_len);
+        br_ssl_engine_set_x509(eng, &t->ipx.vtable);
+    }
     now = certificate_time(t);
     br_x509_minimal_set_time(&t->xc,
                              (uint32_t)(now / 86400) + DAYS_TO_UNIX_EPOCH,
@@ -230,7 +238,9 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     if (resume) {
         br_ssl_engine_set_session_parameters(eng, &t->session);
     }
-    if (!br_ssl_client_reset(&t->sc, server_name, resume ? 1 : 0)) {
+    /* RFC 6066 section 3: SNI carries host names, never addresses. */
+    if (!br_ssl_client_reset(&t->sc, by_address ? NULL : server_name,
+                             resume ? 1 : 0)) {
         t->last_br_error = br_ssl_engine_last_error(eng);
         return fail(t, RVK_ERR_TLS_HANDSHAKE);
     }

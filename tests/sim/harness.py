@@ -81,13 +81,17 @@ def ensure_certs():
 class Server:
     """A mockcloud.py or hostile.py process on an ephemeral 127.0.0.1 port."""
 
-    def __init__(self, script, args, plain=False):
+    def __init__(self, script, args, plain=False, certs=None):
+        """certs: certificate directory (default CERTS). A server whose
+        names differ from CERTS' set needs its own: certs.py regenerates a
+        directory (CA included) whenever the names change."""
+        self.certs = certs or CERTS
         self.tmp = tempfile.mkdtemp(prefix="rvk-e2e-")
         ready = os.path.join(self.tmp, "ready")
         cmd = [sys.executable, os.path.join(HERE, script), "--port", "0",
                "--ready-file", ready] + list(args)
         if not plain:
-            cmd += ["--certs", CERTS]
+            cmd += ["--certs", self.certs]
         else:
             cmd += ["--plain-http"]
         self.log = open(os.path.join(self.tmp, "server.log"), "w")
@@ -116,13 +120,14 @@ class Server:
 
 
 class MockCloud(Server):
-    def __init__(self, seed=None, extra=()):
+    def __init__(self, seed=None, extra=(), certs=None):
         self.seed_path = None
         tmpseed = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
         json.dump(seed if seed is not None else default_seed(), tmpseed)
         tmpseed.close()
         self.seed_path = tmpseed.name
-        super().__init__("mockcloud.py", ["--seed", self.seed_path] + list(extra))
+        super().__init__("mockcloud.py", ["--seed", self.seed_path] + list(extra),
+                         certs=certs)
 
     def stop(self):
         super().stop()
@@ -132,7 +137,7 @@ class MockCloud(Server):
     def control(self, path, body=None, timeout=10):
         """Call the control interface (plain JSON over the TLS port)."""
         import ssl
-        ctx = ssl.create_default_context(cafile=os.path.join(CERTS, "ca.pem"))
+        ctx = ssl.create_default_context(cafile=os.path.join(self.certs, "ca.pem"))
         ctx.check_hostname = False
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request("https://127.0.0.1:%d/__mock/%s" % (self.port, path),

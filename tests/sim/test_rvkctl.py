@@ -3,8 +3,10 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -439,6 +441,59 @@ class TestNewApi(Base):
     def test_missing_access_token_is_usage_error(self):
         p = self.rvk("newapi-list-tokens", "--url", "https://%s" % h.NEWAPI_HOST, "--user-id", "1")
         self.assertEqual(p.returncode, 2)
+
+
+class TestNewApiByAddress(unittest.TestCase):
+    """new-api reached as https://127.0.0.1:PORT: the name checked is the
+    address, which only an iPAddress subjectAltName may match (the test
+    server certificate has IP:127.0.0.1)."""
+
+    HOST_ARGS = ["--newapi-host", "127.0.0.1"]
+
+    @classmethod
+    def setUpClass(cls):
+        # Other names than h.CERTS holds: a certificate set of its own, so
+        # the module's mock keeps its CA.
+        cls.certs = tempfile.mkdtemp(prefix="rvk-ip-certs-")
+        cls.mock = h.MockCloud(extra=cls.HOST_ARGS, certs=cls.certs)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.mock.stop()
+        shutil.rmtree(cls.certs, ignore_errors=True)
+
+    def list_tokens(self, host, port, connect=None):
+        args = ["--ca-file", os.path.join(self.certs, "ca.pem"),
+                "newapi-list-tokens", "--url", "https://%s:%d" % (host, port),
+                "--user-id", "1"]
+        return h.run(args, env=h.newapi_env(), port=connect,
+                     connect=connect is not None, ca=False)
+
+    def test_lists_tokens_at_an_ip_address_url(self):
+        self.mock.reset()
+        p = self.list_tokens("127.0.0.1", self.mock.port)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        ids = sorted(int(l.split("\t")[0]) for l in p.stdout.splitlines())
+        self.assertEqual(ids, list(range(1, 8)))
+        entry = [e for e in self.mock.log_entries() if e.get("service") == "newapi"][-1]
+        headers = {k.lower(): v for k, v in entry["headers"]}
+        self.assertEqual(headers["host"], "127.0.0.1:%d" % self.mock.port)
+
+    def test_certificate_without_that_ip_san_is_name_mismatch(self):
+        # Same server and certificate, named 127.0.0.2: not among its SANs.
+        p = self.list_tokens("127.0.0.2", self.mock.port, connect=self.mock.port)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("tls-name-mismatch", p.stderr)
+
+    def test_certificate_with_only_dns_names_is_name_mismatch(self):
+        srv = h.Server("hostile.py", ["--case", "tls-wrong-host"] + self.HOST_ARGS,
+                       certs=self.certs)
+        try:
+            p = self.list_tokens("127.0.0.1", srv.port)
+        finally:
+            srv.stop()
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("tls-name-mismatch", p.stderr)
 
 
 class TestUsage(Base):

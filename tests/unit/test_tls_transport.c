@@ -18,6 +18,8 @@ typedef struct fake {
     size_t sent_bytes;
     int connects, closes;
     uint8_t first_byte;      /* first byte the engine sent */
+    uint8_t hello[4096];     /* first record sent: the ClientHello */
+    size_t hello_len;
 } fake;
 
 static rvk_err f_connect(void *ctx, const char *host, uint16_t port,
@@ -36,6 +38,8 @@ static rvk_err f_send(void *ctx, const uint8_t *buf, size_t len, size_t *sent,
     (void)deadline_ms;
     if (f->sent_bytes == 0) {
         f->first_byte = buf[0];
+        f->hello_len = len < sizeof f->hello ? len : sizeof f->hello;
+        memcpy(f->hello, buf, f->hello_len);
     }
     f->sent_bytes += len;
     *sent = len;
@@ -91,6 +95,71 @@ static rvk_err connect_now(rvk_transport *tr)
     return tr->ops->connect(tr->ctx, "127.0.0.1", 443,
                             "vod.intl.tencentcloudapi.com",
                             rvk_posix_monotonic_ms() + 1000);
+}
+
+static rvk_err connect_to(rvk_transport *tr, const char *server_name)
+{
+    return tr->ops->connect(tr->ctx, "127.0.0.1", 443, server_name,
+                            rvk_posix_monotonic_ms() + 1000);
+}
+
+static size_t u16_at(const uint8_t *p)
+{
+    return (size_t)p[0] << 8 | p[1];
+}
+
+/* Does the ClientHello in lower.hello carry a server_name extension?
+ * Fails the test if the record does not parse. */
+static bool hello_has_sni(void)
+{
+    const uint8_t *h = lower.hello;
+    size_t n = lower.hello_len, off, end;
+    assert_true(n > 9 + 34 + 1);
+    assert_int_equal(h[0], 22); /* handshake record */
+    assert_int_equal(h[5], 1);  /* ClientHello */
+    off = 9 + 2 + 32;           /* version, random */
+    off += 1 + h[off];          /* session ID */
+    assert_true(off + 2 <= n);
+    off += 2 + u16_at(h + off); /* cipher suites */
+    assert_true(off + 1 <= n);
+    off += 1 + h[off];          /* compression methods */
+    assert_true(off + 2 <= n);
+    end = off + 2 + u16_at(h + off);
+    assert_true(end <= n);
+    for (off += 2; off + 4 <= end; off += 4 + u16_at(h + off + 2)) {
+        if (u16_at(h + off) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void test_tls_dns_name_is_sent_as_sni(void **state)
+{
+    rvk_transport tr = setup_tls(rvk_posix_entropy());
+    (void)state;
+    lower.recv_eof = 1;
+    assert_int_equal(connect_to(&tr, "vod.intl.tencentcloudapi.com"),
+                     RVK_ERR_TLS_HANDSHAKE);
+    assert_true(hello_has_sni());
+}
+
+static void test_tls_ipv4_literal_sends_no_sni(void **state)
+{
+    rvk_transport tr = setup_tls(rvk_posix_entropy());
+    (void)state;
+    lower.recv_eof = 1;
+    assert_int_equal(connect_to(&tr, "127.0.0.1"), RVK_ERR_TLS_HANDSHAKE);
+    assert_false(hello_has_sni());
+}
+
+static void test_tls_ipv6_literal_sends_no_sni(void **state)
+{
+    rvk_transport tr = setup_tls(rvk_posix_entropy());
+    (void)state;
+    lower.recv_eof = 1;
+    assert_int_equal(connect_to(&tr, "2001:db8::1"), RVK_ERR_TLS_HANDSHAKE);
+    assert_false(hello_has_sni());
 }
 
 static void test_tls_lower_connect_error_passes_through(void **state)
@@ -174,6 +243,9 @@ int main(void)
         cmocka_unit_test(test_tls_entropy_failure_is_internal_and_sends_nothing),
         cmocka_unit_test(test_tls_io_before_connect_is_reset),
         cmocka_unit_test(test_tls_failed_handshake_offers_no_resumption),
+        cmocka_unit_test(test_tls_dns_name_is_sent_as_sni),
+        cmocka_unit_test(test_tls_ipv4_literal_sends_no_sni),
+        cmocka_unit_test(test_tls_ipv6_literal_sends_no_sni),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
