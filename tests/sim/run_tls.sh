@@ -56,17 +56,17 @@ commonName = supplied
 basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
-subjectAltName = DNS:\${ENV::SAN}
+subjectAltName = \${ENV::SAN}
 EOF
     openssl req -x509 -newkey "$2" -nodes -keyout "$W/$1/ca.key" -out "$W/$1/ca.pem" \
         -subj "/CN=$3" -days 3650 -addext "basicConstraints=critical,CA:TRUE" \
         -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
 
-leaf() { # ca out keyspec san start end
+leaf() { # ca out keyspec cn start end [san, default DNS:cn]
     openssl req -new -newkey "$3" -nodes -keyout "$W/$2.key" -out "$W/$2.csr" \
         -subj "/CN=$4" 2>/dev/null &&
-    SAN=$4 openssl ca -batch -config "$W/$1/ca.cnf" -cert "$W/$1/ca.pem" \
+    SAN=${7:-DNS:$4} openssl ca -batch -config "$W/$1/ca.cnf" -cert "$W/$1/ca.pem" \
         -keyfile "$W/$1/ca.key" -in "$W/$2.csr" -out "$W/$2.pem" -notext \
         -startdate "$5" -enddate "$6" -extensions server >/dev/null 2>&1
 }
@@ -85,7 +85,10 @@ leaf ca_ec good_ec "$P256" "$NAME" "$NOW_M1H" "$NOW_P30D" &&
 leaf ca_rsa wrong_name "$RSA" "wrong.example.com" "$NOW_M1H" "$NOW_P30D" &&
 leaf ca_rsa expired "$RSA" "$NAME" 200101000000Z 210101000000Z &&
 leaf ca_ec not_yet "$P256" "$NAME" "$NOW_P2D" "$NOW_P30D" &&
-leaf ca_other unknown_ca "$P256" "$NAME" "$NOW_M1H" "$NOW_P30D" ||
+leaf ca_other unknown_ca "$P256" "$NAME" "$NOW_M1H" "$NOW_P30D" &&
+leaf ca_ec ip_san "$P256" "$NAME" "$NOW_M1H" "$NOW_P30D" "DNS:$NAME,IP:127.0.0.1,IP:::1" &&
+leaf ca_ec ip_as_dns "$P256" 127.0.0.1 "$NOW_M1H" "$NOW_P30D" "DNS:127.0.0.1" &&
+leaf ca_other ip_unknown_ca "$P256" 127.0.0.1 "$NOW_M1H" "$NOW_P30D" "IP:127.0.0.1" ||
     die "cannot issue test certificates"
 openssl req -x509 -newkey "$RSA" -nodes -keyout "$W/self_signed.key" -out "$W/self_signed.pem" \
     -subj "/CN=$NAME" -addext "subjectAltName=DNS:$NAME" -days 30 2>/dev/null ||
@@ -121,6 +124,9 @@ start_server unclean good_rsa unclean; P_UNCLEAN=$PORT
 start_server tls11 good_rsa tls11; P_TLS11=$PORT
 start_server silent good_rsa silent; P_SILENT=$PORT
 start_server eof good_rsa eof; P_EOF=$PORT
+start_server ipsan ip_san echo; P_IPSAN=$PORT
+start_server ipdns ip_as_dns echo; P_IPDNS=$PORT
+start_server ipother ip_unknown_ca echo; P_IPOTHER=$PORT
 
 # shellcheck disable=SC2086
 {
@@ -140,6 +146,12 @@ check "nothing listening -> net-connect" probe 1 --expect net-connect
 check "fixed clock after expiry -> tls-certificate-time" probe $P_RSA --time 4102444800 --expect tls-certificate-time
 check "no RTC, floor inside validity -> ok" probe $P_RSA --no-rtc --floor "$(date -u +%s)" $ECHO
 check "no RTC, build-date floor, cert issued later -> tls-certificate-time" probe $P_NOTYET --no-rtc --expect tls-certificate-time
+check "server named 127.0.0.1, IP SAN 127.0.0.1 -> ok" probe $P_IPSAN --name 127.0.0.1 $ECHO --end ok
+check "server named ::1, IP SAN ::1 -> ok" probe $P_IPSAN --name ::1 $ECHO --end ok
+check "same certificate by its DNS name -> ok" probe $P_IPSAN $ECHO --end ok
+check "server named 127.0.0.2, IP SANs 127.0.0.1 and ::1 -> tls-name-mismatch" probe $P_IPSAN --name 127.0.0.2 --expect tls-name-mismatch
+check "DNS SAN and CN spelling 127.0.0.1 -> tls-name-mismatch" probe $P_IPDNS --name 127.0.0.1 --expect tls-name-mismatch
+check "IP SAN from an unknown CA -> tls-certificate" probe $P_IPOTHER --name 127.0.0.1 --expect tls-certificate
 }
 
 # Resumption: the probe checks that BearSSL got its session ID accepted on
