@@ -244,7 +244,15 @@ $(BENCH)/fastserver: bench/fastserver.c
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS_TEST) $< -lssl -lcrypto -o $@
 
-bench-tools: $(RVKCTL) $(BENCH)/rvkbench $(BENCH)/runloop $(BENCH)/fastserver
+# The round-trip device: the simulator (as the demo links it) + revokit.
+SIM_LIB_OBJS := $(patsubst boards/host-sim/%.c,$(BUILD)/obj/host-sim/%.o,$(filter-out boards/host-sim/main.c,$(SIM_SRC)))
+$(BENCH)/rtt: bench/rtt.c $(SIM_LIB_OBJS) $(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(PORTLIB) $(LIB) $(BRLIB)
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_CORE) -Iboards/host-sim -Iport/lwip $< $(SIM_LIB_OBJS) \
+		$(BUILD)/obj/lwip/rvk_lwip_transport.o $(LWIPLIB) $(PORTLIB) $(LIB) $(BRLIB) \
+		-lslirp -pthread -o $@
+
+bench-tools: $(RVKCTL) $(BENCH)/rvkbench $(BENCH)/runloop $(BENCH)/fastserver $(BENCH)/rtt
 
 bench:
 	@bench/run.sh

@@ -109,6 +109,17 @@ void sim_net_stop(void);
 
 void sim_net_counters(sim_counters *out);
 void sim_net_print_counters(FILE *f, const sim_counters *c);
+/* Frame trace: fn(ctx, dir, t_us, frame, len) sees every frame that
+ * passes the egress filter as the device sees it: SIM_TX when lwIP hands
+ * it to the link, SIM_RX when the link delivers it to lwIP (after any
+ * delay), t_us on a monotonic clock in microseconds. It runs in lwIP's
+ * or the poll thread, so it must be thread-safe and quick, and must not
+ * call lwIP or sim_*. NULL turns tracing off. Set it before
+ * sim_net_start. Used to count round trips (bench/rtt.c). */
+typedef void (*sim_trace_fn)(void *ctx, int dir, uint64_t t_us, const uint8_t *frame,
+                             size_t len);
+void sim_net_set_trace(sim_trace_fn fn, void *ctx);
+
 /* Peak use of lwIP's static pools and heap, one line per pool. */
 void sim_net_print_pools(FILE *f);
 

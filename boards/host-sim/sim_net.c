@@ -100,6 +100,8 @@ static struct {
     struct pollfd pfd[MAX_POLLFDS];
     nfds_t npfd;
     struct slirp_timer timers[MAX_TIMERS];
+    sim_trace_fn trace;
+    void *trace_ctx;
 } S;
 
 /* ---- time ------------------------------------------------------------------ */
@@ -319,6 +321,9 @@ static err_t sim_linkoutput(struct netif *netif, struct pbuf *p)
     }
     uint16_t len = pbuf_copy_partial(p, buf, p->tot_len, 0);
     sim_drop why = egress_verdict(buf, len, &pass);
+    if (pass && S.trace != NULL) {
+        S.trace(S.trace_ctx, SIM_TX, mono_us(), buf, len);
+    }
     pthread_mutex_lock(&S.lock);
     if (!pass) {
         S.c.frames[SIM_TX]++;
@@ -487,6 +492,9 @@ static void deliver(struct frame *f)
     struct pbuf *p = pbuf_alloc(PBUF_RAW, f->len, PBUF_POOL);
     if (p != NULL) {
         pbuf_take(p, f->data, f->len);
+        if (S.trace != NULL) {
+            S.trace(S.trace_ctx, SIM_RX, mono_us(), f->data, f->len);
+        }
         if (S.netif.input(p, &S.netif) == ERR_OK) {
             ok = 1;
         } else {
@@ -765,6 +773,12 @@ int sim_net_start(const sim_config *cfg)
     netif_set_up(&S.netif); /* slirp exists: the gratuitous ARP is safe */
     UNLOCK_TCPIP_CORE();
     return 0;
+}
+
+void sim_net_set_trace(sim_trace_fn fn, void *ctx)
+{
+    S.trace = fn;
+    S.trace_ctx = ctx;
 }
 
 void sim_net_stop(void)
