@@ -200,3 +200,5 @@ $(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
 
 # ---- Cortex-M4 firmware (boards/cortex-m4) ----------------------------------
 include boards/cortex-m4/firmware.mk
+
+include tests/fuzz/fuzz.mk

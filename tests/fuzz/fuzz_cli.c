@@ -1,0 +1,60 @@
+/*
+ * fuzz_cli - rvkctl's argument parser. Input: the arguments, separated by
+ * NUL bytes (argv[0] is fixed). Oracle: a refusal always comes with a
+ * NUL-terminated one-line reason that never echoes an option's value
+ * (values may be secrets); an accepted command line names a command, or
+ * asks for help or the version.
+ */
+#include <string.h>
+
+#include "cli_args.h"
+#include "fuzz_split.h"
+
+#define MAX_ARGS 48
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char text[4096];
+    static char *argv[MAX_ARGS + 2];
+    if (size >= sizeof text) {
+        return 0;
+    }
+    memcpy(text, data, size);
+    text[size] = '\0';
+    int argc = 0;
+    argv[argc++] = (char *)"rvkctl";
+    size_t start = 0;
+    for (size_t i = 0; i <= size && argc < MAX_ARGS; i++) {
+        if (text[i] == '\0') {
+            argv[argc++] = text + start;
+            start = i + 1;
+        }
+    }
+    argv[argc] = NULL;
+
+    static cli_args a;
+    char why[256];
+    memset(why, 'x', sizeof why);
+    bool ok = cli_parse(argc, argv, &a, why, sizeof why);
+    if (!ok) {
+        FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
+        FUZZ_CHECK(why[0] != '\0');
+        FUZZ_CHECK(strchr(why, '\n') == NULL);
+        /* no value of --token (a secret) is ever echoed back */
+        for (int i = 1; i + 1 < argc; i++) {
+            if (strcmp(argv[i], "--token") == 0 && strlen(argv[i + 1]) >= 12 &&
+                argv[i + 1][0] != '-') {
+                FUZZ_CHECK(strstr(why, argv[i + 1]) == NULL);
+            }
+        }
+        return 0;
+    }
+    FUZZ_CHECK(a.command != CMD_NONE || a.help || a.version);
+    if (a.command != CMD_NONE) {
+        FUZZ_CHECK(a.command_name != NULL);
+    }
+    FUZZ_CHECK(memchr(a.connect_host, '\0', sizeof a.connect_host) != NULL);
+    return 0;
+}
