@@ -202,3 +202,12 @@ $(BUILD)/sim/tls_probe_builtin: tests/sim/tls_probe.c $(LIB) $(PORTLIB) $(BRLIB)
 include boards/cortex-m4/firmware.mk
 
 include tests/fuzz/fuzz.mk
+
+# ---- coverage (tools/coverage.sh; lcov from the Debian package list) ------
+.PHONY: coverage
+$(DEPS)/.stamp-coverage: tools/deps.sh $(STAMP)
+	@RVK_EXTRA_PACKAGES="lcov" tools/deps.sh $(DEPS) >/dev/null
+	@touch $@
+
+coverage: $(DEPS)/.stamp-coverage
+	@tools/coverage.sh

@@ -424,8 +424,11 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         bool sent_all = false;
         bool stale = false;
         err = attempt_once(c, ex, &req, &body_err, &sent_all, &stale);
-        /* the request may carry a session token or access token */
+        /* the request may carry a session token or access token; the
+         * response may carry credentials (listed tokens, a searched key)
+         * and nothing of it is kept between attempts */
         rvk_wipe(c->st.req, req.len);
+        rvk_wipe(c->st.rx, sizeof c->st.rx);
 
         rvk_verdict verdict;
         if (err == RVK_OK) {
