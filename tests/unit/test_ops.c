@@ -308,7 +308,31 @@ static void test_apigw_revoke_delete_refused_is_revoked_not_deleted(void **state
     assert_int_equal(rv.del.err, RVK_ERR_SERVICE);
 }
 
+static char long_host[RVK_REQUEST_BUF_SIZE + 8];
+
+static const char *make_long_host(void)
+{
+    memset(long_host, 'a', sizeof long_host - 1);
+    long_host[sizeof long_host - 1] = '\0';
+    return long_host;
+}
+
+static void test_tencent_request_larger_than_buffer_is_refused_before_sending(void **state)
+{
+    (void)state;
+    rvk_endpoint big = vod;
+    big.host = make_long_host();
+    assert_int_equal(rvk_vod_delete_token(&client, &big, &cred, 1, "t", 1, &res),
+                     RVK_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(net.sends, 0);
+}
+
 /* ---- new-api --------------------------------------------------------------- */
+static rvk_err na_check_delete(const rvk_endpoint *ep)
+{
+    return rvk_newapi_delete_token(&client, ep, &auth, 42, &res);
+}
+
 static rvk_err na_delete(void)
 {
     return rvk_newapi_delete_token(&client, &na, &auth, 42, &res);
@@ -462,6 +486,15 @@ static void test_newapi_auth_checks(void **state)
     assert_int_equal(rvk_newapi_delete_token(&client, &na, &auth, 0, &res), RVK_ERR_ARG);
     assert_int_equal(rvk_newapi_list_tokens(&client, NULL, &auth, NULL, NULL, &res), RVK_ERR_ARG);
     assert_int_equal(net.connects, 0);
+}
+
+static void test_newapi_request_larger_than_buffer_is_refused_before_sending(void **state)
+{
+    (void)state;
+    rvk_endpoint big = na;
+    big.host = make_long_host();
+    assert_int_equal(na_check_delete(&big), RVK_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(net.sends, 0);
 }
 
 static int64_t found;
@@ -627,6 +660,8 @@ int main(void)
         T(test_vod_list_non_string_item_is_a_type_error),
         T(test_tencent_argument_checks),
         T(test_tencent_without_time_source_is_a_clock_error),
+        T(test_tencent_request_larger_than_buffer_is_refused_before_sending),
+        T(test_newapi_request_larger_than_buffer_is_refused_before_sending),
         T(test_apigw_result_values),
         T(test_apigw_not_found_code_is_specific),
         T(test_apigw_revoke_disable_refused_is_not_revoked),
