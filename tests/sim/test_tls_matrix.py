@@ -297,5 +297,17 @@ class TestTlsMatrix(unittest.TestCase):
         self.refused("ec", "root_ec", truncate=30)
 
 
+class TestZNoSecretInTlsOutput(unittest.TestCase):
+    """Runs last: no secret in the output of any rvkctl run above, refused
+    handshakes included."""
+
+    def test_no_secret_in_any_output(self):
+        self.assertGreaterEqual(len(h.RUNS), 20)
+        for cmd, out, err in h.RUNS:
+            for secret in h.SECRETS + ["tlsMatrixToken01"]:
+                self.assertNotIn(secret, out, cmd)
+                self.assertNotIn(secret, err, cmd)
+
+
 if __name__ == "__main__":
     unittest.main()
