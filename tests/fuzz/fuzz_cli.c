@@ -43,12 +43,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(why[0] != '\0');
         FUZZ_CHECK(strchr(why, '\n') == NULL);
         /* no value of --token (a secret) is ever echoed back; a value that
-         * is itself a command or option name legitimately appears */
+         * is itself a command or option name, or that another argument
+         * (an unknown word, which is echoed) contains, legitimately appears */
         for (int i = 1; i + 1 < argc; i++) {
-            if (strcmp(argv[i], "--token") == 0 && strlen(argv[i + 1]) >= 12 &&
-                argv[i + 1][0] != '-' && strstr(cli_usage(), argv[i + 1]) == NULL) {
-                FUZZ_CHECK(strstr(why, argv[i + 1]) == NULL);
+            if (strcmp(argv[i], "--token") != 0 || strlen(argv[i + 1]) < 12 ||
+                argv[i + 1][0] == '-' || strstr(cli_usage(), argv[i + 1]) != NULL) {
+                continue;
             }
+            bool elsewhere = false;
+            for (int j = 1; j < argc; j++) {
+                if (j != i + 1 && strstr(argv[j], argv[i + 1]) != NULL) {
+                    elsewhere = true;
+                }
+            }
+            FUZZ_CHECK(elsewhere || strstr(why, argv[i + 1]) == NULL);
         }
         return 0;
     }
