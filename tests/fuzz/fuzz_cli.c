@@ -42,21 +42,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(memchr(why, '\0', sizeof why) != NULL);
         FUZZ_CHECK(why[0] != '\0');
         FUZZ_CHECK(strchr(why, '\n') == NULL);
-        /* no value of --token (a secret) is ever echoed back; a value that
-         * is itself a command or option name, or that another argument
-         * (an unknown word, which is echoed) contains, legitimately appears */
-        for (int i = 1; i + 1 < argc; i++) {
-            if (strcmp(argv[i], "--token") != 0 || strlen(argv[i + 1]) < 12 ||
-                argv[i + 1][0] == '-' || strstr(cli_usage(), argv[i + 1]) != NULL) {
+        /* no value of --token (a secret) is ever echoed back. Checked for
+         * the unambiguous "--token=VALUE" form that is not itself the value
+         * of the option before it; a value that is a command or option
+         * name, or that another argument contains (an unknown word is
+         * echoed), may legitimately appear. */
+        for (int i = 1; i < argc; i++) {
+            const char *v = argv[i] + 8;
+            if (strncmp(argv[i], "--token=", 8) != 0 || strlen(v) < 12 ||
+                (i > 1 && argv[i - 1][0] == '-') || strstr(cli_usage(), v) != NULL) {
                 continue;
             }
             bool elsewhere = false;
             for (int j = 1; j < argc; j++) {
-                if (j != i + 1 && strstr(argv[j], argv[i + 1]) != NULL) {
+                if (j != i && strstr(argv[j], v) != NULL) {
                     elsewhere = true;
                 }
             }
-            FUZZ_CHECK(elsewhere || strstr(why, argv[i + 1]) == NULL);
+            FUZZ_CHECK(elsewhere || strstr(why, v) == NULL);
         }
         return 0;
     }
