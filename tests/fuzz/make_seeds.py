@@ -251,6 +251,8 @@ CLI = [
     ["--connect", "host:", "vod-list-tokens"], ["vod-delete-token", "--token"],
     ["--tokens-file", "f", "vod-delete-token", "--sub-app-id", "2"],
     ["apigw-delete-key", "--region", "r", "--key-ids-file", "-"],
+    ["vod-delete-token", "--token=secretTokenValue0001", "--bogus"],
+    ["--token=secretTokenValue0002", "vod-delete-token"],
 ]
 for i, args in enumerate(CLI):
     put("cli", "args-%02d" % i, b"\0".join(a.encode() for a in args))
