@@ -256,3 +256,18 @@ bench-tools: $(RVKCTL) $(BENCH)/rvkbench $(BENCH)/runloop $(BENCH)/fastserver $(
 
 bench:
 	@bench/run.sh
+
+include tests/fuzz/fuzz.mk
+
+# ---- coverage (tools/coverage.sh; lcov from the Debian package list) ------
+.PHONY: coverage
+$(DEPS)/.stamp-coverage: tools/deps.sh $(STAMP)
+	@RVK_EXTRA_PACKAGES="lcov" tools/deps.sh $(DEPS) >/dev/null
+	@touch $@
+
+coverage: $(DEPS)/.stamp-coverage
+	@tools/coverage.sh
+
+# test_secret_hygiene reads the stack an operation leaves behind: bind
+# symbols at load time so the dynamic loader does not spill registers there.
+$(BUILD)/unit/test_secret_hygiene $(BUILD)/asan/unit/test_secret_hygiene: CFLAGS_TEST += -Wl,-z,now

@@ -503,6 +503,10 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         bool stale = false;
         err = attempt_once(c, ex, &req, &body_err, &sent_all, &stale);
         rate_done(c, ex->action);
+        /* the response may carry credentials (listed tokens, a searched
+         * key): nothing of the raw bytes is kept between attempts (the
+         * request was wiped as soon as it was sent) */
+        rvk_wipe(c->st.io.in.rx, sizeof c->st.io.in.rx);
 
         rvk_verdict verdict;
         if (err == RVK_OK) {

@@ -69,6 +69,8 @@ static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     rvk_tc3_payload_init(&payload);
     rvk_tc3_payload_update(&payload, c->st.body, op->body_len);
     rvk_tc3_payload_final(&payload, digest);
+    /* the hash context buffers the body's last block: the token itself */
+    rvk_wipe(&payload, sizeof payload);
 
     rvk_tc3_signature sig;
     rvk_err err = rvk_tc3_sign(op->cred, &treq, digest, &sig);

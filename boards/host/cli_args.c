@@ -124,10 +124,17 @@ static const opt_def options[] = {
     {"endpoint", OPT_STRING, OFF(endpoint), 0, 0},
 };
 
-/* why = a + b + c (no format strings built from input) */
+/* why = a + b + c (no format strings built from input). b may echo a
+ * word of argv: control characters become '?', so the reason stays one
+ * line and cannot drive the terminal (found by tests/fuzz/fuzz_cli.c). */
 static bool fail(char *why, unsigned long cap, const char *a, const char *b, const char *c)
 {
     snprintf(why, cap, "%s%s%s", a, b, c);
+    for (char *p = why; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7F) {
+            *p = '?';
+        }
+    }
     return false;
 }
 

@@ -28,7 +28,15 @@
  *     Certificate chains: RSA and ECDSA (P-256/384/521) with SHA-256,
  *     SHA-384 or SHA-512.
  *     SHA-1 and MD5 are not linked: chains signed with them fail with
+ *     RVK_ERR_TLS_CERT. RSA keys in the chain (leaf and intermediates,
+ *     not the trust anchors themselves) must be at least
+ *     RVK_TLS_MIN_RSA_BYTES * 8 bits (2048): shorter ones fail with
  *     RVK_ERR_TLS_CERT.
+ *   - Extended key usage is not checked: BearSSL's minimal X.509 engine
+ *     ignores a non-critical extendedKeyUsage (a leaf marked only for
+ *     clientAuth is accepted) and refuses any critical extension it does
+ *     not know, a critical EKU included. Name, chain and validity are
+ *     what bind the server (tests/sim/test_tls_matrix.py shows both).
  *   - br_ssl_client_init_full() is not used: it links every suite, hash
  *     and algorithm BearSSL has. The explicit set-up lets the linker drop
  *     CBC, CCM, 3DES, static RSA/ECDH, MD5/SHA-1/SHA-224 and the TLS 1.0
@@ -72,6 +80,11 @@ extern "C" {
  * smaller maximum fragment length, which common servers do not. */
 #ifndef RVK_TLS_IOBUF_SIZE
 #define RVK_TLS_IOBUF_SIZE BR_SSL_BUFSIZE_MONO
+#endif
+
+/* Smallest RSA modulus accepted in a certificate chain, in bytes. */
+#ifndef RVK_TLS_MIN_RSA_BYTES
+#define RVK_TLS_MIN_RSA_BYTES 256
 #endif
 
 /* Longest wait, in ms, for close() to flush close_notify. */

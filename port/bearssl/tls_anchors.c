@@ -40,6 +40,14 @@ static void dn_append(void *ctx, const void *buf, size_t len)
 static void der_push(void *ctx, const void *buf, size_t len)
 {
     loader *l = ctx;
+    /* BearSSL 0.6's decoder, fed again after it failed, resumes behind
+     * its failure point on a broken stack and reads out of bounds
+     * (found by tests/fuzz/fuzz_pem.c; x509_minimal guards its append,
+     * the decoder does not). Once it has an error, feed it nothing more:
+     * finish_cert reports the error when the block ends. */
+    if (l->dc.err != 0) {
+        return;
+    }
     br_x509_decoder_push(&l->dc, buf, len);
 }
 

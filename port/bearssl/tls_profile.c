@@ -116,6 +116,9 @@ void rvk_tls_setup_profile(br_ssl_client_context *sc,
     br_x509_minimal_set_hash(xc, br_sha384_ID, &br_sha384_vtable);
     br_x509_minimal_set_hash(xc, br_sha512_ID, &br_sha512_vtable);
     br_x509_minimal_set_rsa(xc, br_rsa_pkcs1_vrfy_get_default());
+    /* BearSSL's default floor is 1024-bit RSA; 1024-bit keys have been
+     * retired by every public CA since 2013 (CA/B Forum baseline). */
+    br_x509_minimal_set_minrsa(xc, RVK_TLS_MIN_RSA_BYTES);
     /* Chains may use any NIST curve BearSSL implements (P-521 costs no
      * extra code: it shares the P-384 implementation). */
     br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),

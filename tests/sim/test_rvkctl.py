@@ -513,6 +513,18 @@ class TestUsage(Base):
             p = self.vod(*args)
             self.assertEqual(p.returncode, 2, args)
 
+    def test_usage_error_never_echoes_control_characters(self):
+        # found by tests/fuzz/fuzz_cli.c: an unknown option or command was
+        # echoed raw, newline and escape sequences included
+        lines = h.run(["--nope", "vod-list-tokens"], ca=False).stderr.count("\n")
+        for args in (["--h\n\x1b[31m", "vod-list-tokens"], ["no-such\rcommand\x07"]):
+            p = h.run(args, ca=False)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertEqual(p.stderr.count("\n"), lines, repr(p.stderr))
+            self.assertNotIn("\x1b", p.stderr)
+            self.assertNotIn("\r", p.stderr)
+            self.assertNotIn("\x07", p.stderr)
+
     def test_help_and_version(self):
         self.assertEqual(h.run(["--help"], ca=False).returncode, 0)
         p = h.run(["--version"], ca=False)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -182,6 +183,73 @@ static void test_anchors_rejects_certificate_that_does_not_decode(void **state)
     assert_int_equal(anchors.count, 0);
 }
 
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Address of base64 group g (4 characters, 3 DER bytes) in a PEM block
+ * of 64-character lines. */
+static char *group_at(char *pem, size_t g)
+{
+    char *body = strchr(pem, '\n') + 1;
+    return body + 4 * g + (4 * g) / 64;
+}
+
+static void group_decode(const char *c, uint8_t out[3])
+{
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        v = v << 6 | (uint32_t)(strchr(b64, c[i]) - b64);
+    }
+    out[0] = (uint8_t)(v >> 16);
+    out[1] = (uint8_t)(v >> 8);
+    out[2] = (uint8_t)v;
+}
+
+static void group_encode(const uint8_t in[3], char *c)
+{
+    uint32_t v = (uint32_t)in[0] << 16 | (uint32_t)in[1] << 8 | in[2];
+    for (int i = 3; i >= 0; i--) {
+        c[i] = b64[v & 63u];
+        v >>= 6;
+    }
+}
+
+/* A certificate the decoder rejects in the middle of its block, with more
+ * of the block still to come: BearSSL 0.6's decoder must not be fed after
+ * it failed (found by tests/fuzz/fuzz_pem.c: it read out of bounds). A
+ * digit of the validity's first UTCTime becomes 0x09, as in that input. */
+static void test_anchors_rejects_certificate_failing_mid_block(void **state)
+{
+    char in[8192];
+    (void)state;
+    memcpy(in, one_cert, one_cert_len);
+    in[one_cert_len] = '\0';
+    /* decode the DER, then break the first digit of the notBefore UTCTime
+     * ("17 0D" + 13 characters) */
+    static uint8_t der[6144];
+    size_t groups = 0;
+    while (groups * 3 + 3 <= sizeof der && group_at(in, groups) + 4 <= in + one_cert_len &&
+           strchr(b64, *group_at(in, groups)) != NULL && *group_at(in, groups) != '\0' &&
+           *group_at(in, groups) != '-') {
+        group_decode(group_at(in, groups), der + 3 * groups);
+        groups++;
+    }
+    bool done = false;
+    for (size_t i = 2; i < 3 * groups && !done; i++) {
+        if (der[i - 2] == 0x17 && der[i - 1] == 0x0D && der[i] >= '0' && der[i] <= '9') {
+            size_t g = i / 3;
+            der[i] = 0x09;
+            group_encode(der + 3 * g, group_at(in, g));
+            done = true;
+        }
+    }
+    assert_true(done);
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, one_cert_len),
+                     RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, 0);
+    assert_int_equal(anchors.used, 0);
+}
+
 static void test_anchors_bad_block_after_good_keeps_nothing(void **state)
 {
     char in[12000];
@@ -240,6 +308,7 @@ int main(void)
         cmocka_unit_test_setup(test_anchors_rejects_truncated_pem, fresh),
         cmocka_unit_test_setup(test_anchors_rejects_bad_base64, fresh),
         cmocka_unit_test_setup(test_anchors_rejects_certificate_that_does_not_decode, fresh),
+        cmocka_unit_test_setup(test_anchors_rejects_certificate_failing_mid_block, fresh),
         cmocka_unit_test_setup(test_anchors_bad_block_after_good_keeps_nothing, fresh),
         cmocka_unit_test_setup(test_anchors_over_count_capacity_is_error, fresh),
         cmocka_unit_test_setup(test_anchors_over_arena_capacity_is_error_and_keeps_earlier, fresh),
