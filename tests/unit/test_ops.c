@@ -241,8 +241,10 @@ static void test_tencent_without_time_source_is_a_clock_error(void **state)
 {
     (void)state;
     client.cfg.fixed_time = RVK_TIME_UNKNOWN;
+    client.cfg.time_floor = RVK_TIME_UNKNOWN; /* no floor to start from */
     net.unix_s = RVK_TIME_UNKNOWN;
     assert_int_equal(vod_delete(), RVK_ERR_CLOCK);
+    assert_int_equal(net.connects, 0);
 }
 
 static void test_apigw_result_values(void **state)
