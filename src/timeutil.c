@@ -34,18 +34,19 @@ static uint8_t days_in_month(int32_t y, uint8_t m)
     return len[m - 1];
 }
 
-/* Leap years in [1, y): every 4th, minus centuries, plus every 4th century. */
-static int64_t leap_years_before(int32_t y)
+/* Leap years in [1, y): every 4th, minus centuries, plus every 4th century.
+ * Years stay within 1970..10000, so every count here fits 32 bits and the
+ * divisions are by constants: no 64-bit division helper on 32-bit cores. */
+static int32_t leap_years_before(int32_t y)
 {
-    int64_t p = (int64_t)y - 1;
+    int32_t p = y - 1;
     return p / 4 - p / 100 + p / 400;
 }
 
 /* Days from 1970-01-01 to January 1st of year y (y >= 1970). */
-static int64_t days_before_year(int32_t y)
+static int32_t days_before_year(int32_t y)
 {
-    return INT64_C(365) * ((int64_t)y - MIN_YEAR) + leap_years_before(y) -
-           leap_years_before(MIN_YEAR);
+    return 365 * (y - MIN_YEAR) + leap_years_before(y) - leap_years_before(MIN_YEAR);
 }
 
 rvk_err rvk_time_to_civil(int64_t t, rvk_civil_time *out)
@@ -53,23 +54,26 @@ rvk_err rvk_time_to_civil(int64_t t, rvk_civil_time *out)
     if (out == NULL || t < 0 || t > RVK_TIME_MAX) {
         return RVK_ERR_ARG;
     }
-    int64_t days = t / SECONDS_PER_DAY;
-    int64_t secs = t % SECONDS_PER_DAY;
+    /* 86400 = 128 * 675 and t >> 7 < 2^31 for t <= RVK_TIME_MAX, so the day
+     * number comes out of one 32-bit division. */
+    uint32_t days = (uint32_t)(t >> 7) / 675u;
+    uint32_t secs = (uint32_t)(t - (int64_t)days * SECONDS_PER_DAY);
 
     /* 400 Gregorian years are exactly 146097 days, so this guess is within
-     * a year of the truth; the two loops settle it. */
-    int32_t y = (int32_t)(MIN_YEAR + (days * 400) / 146097);
-    while (y > MIN_YEAR && days_before_year(y) > days) {
+     * a year of the truth; the two loops settle it. days * 400 < 2^31. */
+    int32_t d = (int32_t)days;
+    int32_t y = MIN_YEAR + (d * 400) / 146097;
+    while (y > MIN_YEAR && days_before_year(y) > d) {
         y--;
     }
-    while (days_before_year(y + 1) <= days) {
+    while (days_before_year(y + 1) <= d) {
         y++;
     }
-    int64_t doy = days - days_before_year(y); /* 0-based day of year */
+    int32_t doy = d - days_before_year(y); /* 0-based day of year */
 
     uint8_t m = 12;
     for (;;) {
-        int64_t before = days_before_month[m - 1];
+        int32_t before = days_before_month[m - 1];
         if (m > 2 && is_leap_year(y)) {
             before++;
         }
@@ -83,11 +87,11 @@ rvk_err rvk_time_to_civil(int64_t t, rvk_civil_time *out)
     out->year = y;
     out->month = m;
     out->day = (uint8_t)(doy + 1);
-    out->hour = (uint8_t)(secs / 3600);
-    out->minute = (uint8_t)((secs / 60) % 60);
-    out->second = (uint8_t)(secs % 60);
+    out->hour = (uint8_t)(secs / 3600u);
+    out->minute = (uint8_t)((secs / 60u) % 60u);
+    out->second = (uint8_t)(secs % 60u);
     /* 1970-01-01 was a Thursday (4). */
-    out->weekday = (uint8_t)((days + 4) % 7);
+    out->weekday = (uint8_t)((days + 4u) % 7u);
     return RVK_OK;
 }
 
@@ -101,12 +105,12 @@ rvk_err rvk_time_from_civil(const rvk_civil_time *c, int64_t *out)
         c->minute > 59 || c->second > 59) {
         return RVK_ERR_ARG;
     }
-    int64_t days = days_before_year(c->year) + days_before_month[c->month - 1] +
-                   (int64_t)c->day - 1;
+    int32_t days = days_before_year(c->year) + days_before_month[c->month - 1] +
+                   (int32_t)c->day - 1;
     if (c->month > 2 && is_leap_year(c->year)) {
         days++;
     }
-    *out = days * SECONDS_PER_DAY + (int64_t)c->hour * 3600 + (int64_t)c->minute * 60 +
+    *out = (int64_t)days * SECONDS_PER_DAY + (int64_t)c->hour * 3600 + (int64_t)c->minute * 60 +
            (int64_t)c->second;
     return RVK_OK;
 }
