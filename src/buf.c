@@ -26,13 +26,27 @@ rvk_err rvk_buf_append_str(rvk_buf *b, const char *s)
     return rvk_buf_append(b, s, strlen(s));
 }
 
+uint32_t rvk_u64_divmod(uint64_t *v, uint32_t d)
+{
+    /* rem < d < 2^16, so rem << 16 | limb fits 32 bits */
+    uint64_t q = 0;
+    uint32_t rem = 0;
+    for (unsigned shift = 64; shift > 0;) {
+        shift -= 16;
+        uint32_t cur = rem << 16 | ((uint32_t)(*v >> shift) & 0xffffu);
+        q = q << 16 | cur / d;
+        rem = cur % d;
+    }
+    *v = q;
+    return rem;
+}
+
 rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v)
 {
     char tmp[20];
     size_t i = sizeof tmp;
     do {
-        tmp[--i] = (char)('0' + (v % 10u));
-        v /= 10u;
+        tmp[--i] = (char)('0' + rvk_u64_divmod(&v, 10u));
     } while (v != 0);
     return rvk_buf_append(b, tmp + i, sizeof tmp - i);
 }

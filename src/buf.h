@@ -28,6 +28,12 @@ rvk_err rvk_buf_append(rvk_buf *b, const void *bytes, size_t n);
 /* rvk_buf_append_str - append a NUL-terminated string (without the NUL). */
 rvk_err rvk_buf_append_str(rvk_buf *b, const char *s);
 
+/* rvk_u64_divmod - *v /= d, returning *v % d, for 0 < d < 65536. Long
+ * division in 16-bit limbs on 32-bit arithmetic: 32-bit cores need no
+ * 64-bit division helper (__aeabi_uldivmod) for the few places that divide
+ * a 64-bit count by a small number. */
+uint32_t rvk_u64_divmod(uint64_t *v, uint32_t d);
+
 /* rvk_buf_append_u64 / _i64 - append a number in plain decimal. */
 rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v);
 rvk_err rvk_buf_append_i64(rvk_buf *b, int64_t v);

@@ -8,6 +8,15 @@
 
 #include "timeutil.h"
 
+/* The rate window and backoff arithmetic is 32-bit (no 64-bit division
+ * helper on 32-bit cores); these bounds keep it exact. */
+#if RVK_RATE_WINDOW > 4000000
+#error "RVK_RATE_WINDOW too large: m * 1000 must fit 32 bits"
+#endif
+#if RVK_BACKOFF_MAX_MS > 0x7fffffff
+#error "RVK_BACKOFF_MAX_MS too large: twice it must fit 32 bits"
+#endif
+
 /* The default time floor (2024-01-01): no certificate or signature made
  * by revokit can predate it, so Date headers before it are absurd. */
 #define RVK_TIME_FLOOR INT64_C(1704067200)
@@ -66,7 +75,8 @@ int64_t rvk_client_now(rvk_client *c)
     }
     if (c->st.learnt_valid) {
         uint64_t since = now_ms(c) - c->st.learnt_mono_ms;
-        return c->st.learnt_time_s + (int64_t)(since / 1000u);
+        (void)rvk_u64_divmod(&since, 1000u);
+        return c->st.learnt_time_s + (int64_t)since;
     }
     return RVK_TIME_UNKNOWN;
 }
@@ -168,7 +178,9 @@ static rvk_err rate_wait(rvk_client *c, const char *action)
     if (slot->done_count >= m) {
         /* the entry written m requests ago */
         uint32_t i = (slot->done_head + RVK_RATE_WINDOW - m) % RVK_RATE_WINDOW;
-        uint64_t span = ((uint64_t)m * 1000u + c->cfg.rate_per_sec - 1u) / c->cfg.rate_per_sec;
+        /* ceil(m * 1000 / rate) in 32 bits: m <= RVK_RATE_WINDOW */
+        uint32_t span = m * 1000u / c->cfg.rate_per_sec +
+                        (m * 1000u % c->cfg.rate_per_sec != 0 ? 1u : 0u);
         uint64_t now = now_ms(c);
         /* 32-bit times: the difference is right across a wrap */
         uint32_t since = (uint32_t)now - slot->done_ms[i];
@@ -453,7 +465,7 @@ static bool is_retryable_transport(rvk_err err)
 /* Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
 static uint32_t backoff_ms(rvk_client *c, uint32_t attempt)
 {
-    uint64_t ceiling = RVK_BACKOFF_BASE_MS;
+    uint32_t ceiling = RVK_BACKOFF_BASE_MS;
     for (uint32_t i = 0; i < attempt && ceiling < RVK_BACKOFF_MAX_MS; i++) {
         ceiling *= 2u;
     }
@@ -466,7 +478,7 @@ static uint32_t backoff_ms(rvk_client *c, uint32_t attempt)
     }
     uint32_t x = (uint32_t)r[0] | (uint32_t)r[1] << 8 | (uint32_t)r[2] << 16 |
                  (uint32_t)r[3] << 24;
-    return (uint32_t)(x % (ceiling + 1u));
+    return x % (ceiling + 1u);
 }
 
 rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)

@@ -159,7 +159,8 @@ static rvk_err apply_content_length(rvk_http_reader *r, const char *v,
         uint64_t x = 0;
         while (i < n && v[i] >= '0' && v[i] <= '9') {
             unsigned d = (unsigned)(v[i] - '0');
-            if (x > (UINT64_MAX - d) / 10u) {
+            /* x * 10 + d > UINT64_MAX, with constant divisions only */
+            if (x > UINT64_MAX / 10u || (x == UINT64_MAX / 10u && d > UINT64_MAX % 10u)) {
                 return RVK_ERR_HTTP_CONTENT_LENGTH;
             }
             x = x * 10u + d;

@@ -1011,14 +1011,18 @@ rvk_err rvk_json_parse_int(const char *text, size_t len, int64_t *out)
     if (i == len || (text[i] == '0' && len - i > 1)) {
         return RVK_ERR_JSON_TYPE;
     }
-    /* magnitude limit: 2^63 - 1, or 2^63 for a negative number */
-    uint64_t limit = (uint64_t)INT64_MAX + (negative ? 1u : 0u);
+    /* magnitude limit: 2^63 - 1, or 2^63 for a negative number. Both are
+     * 922337203685477580 * 10 plus 7 or 8: value * 10 + digit exceeds the
+     * limit exactly when value is past that quotient, or at it with a larger
+     * last digit (constant divisions only: no 64-bit division helper). */
+    const uint64_t tens = (uint64_t)INT64_MAX / 10u;
+    unsigned last = (unsigned)((uint64_t)INT64_MAX % 10u) + (negative ? 1u : 0u);
     for (; i < len; i++) {
         if (text[i] < '0' || text[i] > '9') {
             return RVK_ERR_JSON_TYPE;
         }
-        uint64_t digit = (uint64_t)(text[i] - '0');
-        if (value > (limit - digit) / 10u) {
+        unsigned digit = (unsigned)(text[i] - '0');
+        if (value > tens || (value == tens && digit > last)) {
             return RVK_ERR_JSON_TYPE;
         }
         value = value * 10u + digit;

@@ -61,6 +61,23 @@ static void test_buf_u64_decimal(void **state)
     }
 }
 
+static void test_u64_divmod_matches_native_division(void **state)
+{
+    (void)state;
+    const uint64_t values[] = {0, 1, 999, 1000, 65535, 65536, UINT32_MAX,
+                               (uint64_t)UINT32_MAX + 1u, 0x123456789abcdefULL,
+                               UINT64_MAX - 1u, UINT64_MAX};
+    const uint32_t divisors[] = {1, 7, 10, 1000, 65535};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        for (size_t j = 0; j < sizeof divisors / sizeof divisors[0]; j++) {
+            uint64_t v = values[i];
+            uint32_t r = rvk_u64_divmod(&v, divisors[j]);
+            assert_true(v == values[i] / divisors[j]);
+            assert_int_equal(r, values[i] % divisors[j]);
+        }
+    }
+}
+
 static void test_buf_i64_decimal_including_min(void **state)
 {
     (void)state;
@@ -118,6 +135,7 @@ int main(void)
         cmocka_unit_test(test_buf_append_fills_exactly_to_capacity),
         cmocka_unit_test(test_buf_append_too_big_leaves_len_and_bytes),
         cmocka_unit_test(test_buf_u64_decimal),
+        cmocka_unit_test(test_u64_divmod_matches_native_division),
         cmocka_unit_test(test_buf_i64_decimal_including_min),
         cmocka_unit_test(test_buf_hex_lowercase_and_all_or_nothing),
         cmocka_unit_test(test_buf_wipe_zeroes_exactly_n_bytes),
