@@ -53,6 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (i > 1 && argv[i - 1][0] == '-') || strstr(cli_usage(), v) != NULL) {
                 continue;
             }
+            /* token-like values only: sanitising an echoed word (control
+             * characters become '?') must not be able to forge them */
+            if (strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") !=
+                strlen(v)) {
+                continue;
+            }
             bool elsewhere = false;
             for (int j = 1; j < argc; j++) {
                 if (j != i && strstr(argv[j], v) != NULL) {
