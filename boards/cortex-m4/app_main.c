@@ -20,31 +20,7 @@
 #include "tc3.h"
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
-
-static uint8_t flash_rec[2][RVK_STORAGE_MAX_RECORD];
-static size_t flash_len[2];
-
-static rvk_err st_read(void *ctx, uint32_t id, uint8_t *buf, size_t cap, size_t *got)
-{
-    (void)ctx;
-    if (id > 1 || flash_len[id] > cap) {
-        return RVK_ERR_STORAGE;
-    }
-    memcpy(buf, flash_rec[id], flash_len[id]);
-    *got = flash_len[id];
-    return RVK_OK;
-}
-
-static rvk_err st_write(void *ctx, uint32_t id, const uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    if (id > 1 || len > RVK_STORAGE_MAX_RECORD) {
-        return RVK_ERR_STORAGE;
-    }
-    memcpy(flash_rec[id], buf, len);
-    flash_len[id] = len;
-    return RVK_OK;
-}
+#include "ram_storage.h"
 
 static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
 
@@ -142,7 +118,7 @@ static rvk_journal journal;
 int main(void);
 int main(void)
 {
-    rvk_storage st = { st_read, st_write, NULL };
+    rvk_storage st = m4_ram_storage();
     rvk_journal_actions a = { revoke, wipe, NULL };
     size_t idx;
 #ifdef RVK_HAVE_ENGINE

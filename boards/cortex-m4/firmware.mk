@@ -39,7 +39,8 @@ M4_FEATURES := $(M4)/.features-$(if $(M4_ENGINE),engine-)$(if $(M4_HTTP_TESTS),h
 
 M4_CORE_OBJS  := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(CORE_SRC))
 M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
-                   boards/cortex-m4/semihost.c boards/cortex-m4/counter.c)
+                   boards/cortex-m4/semihost.c boards/cortex-m4/counter.c \
+                   boards/cortex-m4/ram_storage.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
                    $(M4_HTTP_TESTS) $(M4_JSON_TESTS) $(M4_ENGINE_TESTS))

@@ -35,6 +35,7 @@
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
 #include "revokit/rvk_journal.h"
+#include "ram_storage.h"
 
 #ifdef RVK_FULL_WITH_TESTS
 extern const mt_suite suite_core, suite_tc3, suite_journal, suite_http, suite_json,
@@ -109,31 +110,6 @@ static void full_revoke_over_tls_over_lwip_has_no_route(void)
 }
 
 /* ---- journal on a RAM "flash": every service through the whole stack ---- */
-static uint8_t flash_rec[2][RVK_STORAGE_MAX_RECORD];
-static size_t flash_len[2];
-
-static rvk_err st_read(void *ctx, uint32_t id, uint8_t *buf, size_t cap, size_t *got)
-{
-    (void)ctx;
-    if (id > 1 || flash_len[id] > cap) {
-        return RVK_ERR_STORAGE;
-    }
-    memcpy(buf, flash_rec[id], flash_len[id]);
-    *got = flash_len[id];
-    return RVK_OK;
-}
-
-static rvk_err st_write(void *ctx, uint32_t id, const uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    if (id > 1 || len > RVK_STORAGE_MAX_RECORD) {
-        return RVK_ERR_STORAGE;
-    }
-    memcpy(flash_rec[id], buf, len);
-    flash_len[id] = len;
-    return RVK_OK;
-}
-
 static unsigned refused;
 static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
 {
@@ -172,7 +148,7 @@ static rvk_journal journal;
 
 static void full_journal_revokes_every_service_and_keeps_them_pending(void)
 {
-    rvk_storage st = { st_read, st_write, NULL };
+    rvk_storage st = m4_ram_storage();
     rvk_journal_actions a = { revoke, wipe, NULL };
     size_t idx, finished = 0;
     MT_CHECK_ERR(rvk_journal_open(&journal, &st, 0, 1), RVK_OK);
