@@ -81,11 +81,15 @@ rvk_err rvk_buf_append_hex(rvk_buf *b, const uint8_t *bytes, size_t n)
     return RVK_OK;
 }
 
+/* memset reached through a volatile pointer: the compiler cannot know which
+ * function it calls, so it cannot drop the stores as dead. One memset call
+ * instead of a byte loop: wiping the signing scratch byte by byte cost more
+ * than a third of TC3's own overhead. Read-only, so no mutable state. */
+static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+
 void rvk_wipe(void *p, size_t n)
 {
-    /* volatile pointer: the stores are observable, so they stay */
-    volatile uint8_t *v = (volatile uint8_t *)p;
-    while (n-- > 0) {
-        *v++ = 0;
+    if (n > 0) {
+        (void)wipe_memset(p, 0, n);
     }
 }

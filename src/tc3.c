@@ -14,24 +14,125 @@
  * (canonical request), a running HMAC (string to sign) or a caller buffer
  * (diagnostics), so what is signed and what is shown cannot drift apart,
  * and signing never needs the whole text in memory.
+ *
+ * Hash sinks collect the text in a block-sized chunk owned by the caller
+ * and hand the hash whole blocks: every update call costs a fixed amount
+ * well above a short copy, and the texts are a dozen short pieces. The
+ * emitters that transform bytes (lowering, hex) write straight into the
+ * chunk or the buffer, so they need no staging copy of their own.
  */
+#define SINK_CHUNK 64
+
 typedef struct tc3_sink {
     br_sha256_context *sha;
     br_hmac_context *hmac;
     rvk_buf *buf;
-    rvk_err err; /* first buffer error; hashes cannot fail */
+    uint8_t *chunk; /* SINK_CHUNK bytes (hash sinks only) */
+    size_t fill;    /* bytes waiting in chunk */
+    rvk_err err;    /* first buffer error; hashes cannot fail */
 } tc3_sink;
 
-static void sink_put(tc3_sink *s, const void *data, size_t len)
+static void sink_init_hash(tc3_sink *s, br_sha256_context *sha, br_hmac_context *hmac,
+                           uint8_t chunk[SINK_CHUNK])
+{
+    s->sha = sha;
+    s->hmac = hmac;
+    s->buf = NULL;
+    s->chunk = chunk;
+    s->fill = 0;
+    s->err = RVK_OK;
+}
+
+static void sink_init_buf(tc3_sink *s, rvk_buf *buf)
+{
+    s->sha = NULL;
+    s->hmac = NULL;
+    s->buf = buf;
+    s->chunk = NULL;
+    s->fill = 0;
+    s->err = RVK_OK;
+}
+
+static void sink_hash(tc3_sink *s, const void *data, size_t len)
 {
     if (s->sha != NULL) {
         br_sha256_update(s->sha, data, len);
-    } else if (s->hmac != NULL) {
+    } else {
         br_hmac_update(s->hmac, data, len);
-    } else if (s->err == RVK_OK) {
-        s->err = rvk_buf_append(s->buf, data, len);
     }
 }
+
+/* Hands what is waiting to the hash; a buffer sink never holds anything. */
+static void sink_flush(tc3_sink *s)
+{
+    if (s->fill > 0) {
+        sink_hash(s, s->chunk, s->fill);
+        s->fill = 0;
+    }
+}
+
+/*
+ * Room to write up to want bytes in place: *n gets how many (at least 1
+ * for a hash sink). NULL once a buffer sink is full - the error is then
+ * recorded and what was written is abandoned by the caller's rollback.
+ */
+static uint8_t *sink_reserve(tc3_sink *s, size_t want, size_t *n)
+{
+    size_t room;
+    uint8_t *at;
+    if (s->buf != NULL) {
+        room = s->buf->cap - s->buf->len;
+        at = s->buf->data + s->buf->len;
+        if (s->err != RVK_OK || room == 0) {
+            s->err = RVK_ERR_BUFFER_TOO_SMALL;
+            *n = 0;
+            return NULL;
+        }
+    } else {
+        room = SINK_CHUNK - s->fill;
+        at = s->chunk + s->fill;
+    }
+    *n = want < room ? want : room;
+    return at;
+}
+
+static void sink_commit(tc3_sink *s, size_t n)
+{
+    if (s->buf != NULL) {
+        s->buf->len += n;
+    } else {
+        s->fill += n;
+        if (s->fill == SINK_CHUNK) {
+            sink_flush(s);
+        }
+    }
+}
+
+static void sink_put(tc3_sink *s, const void *data, size_t len)
+{
+    if (s->buf != NULL) {
+        if (s->err == RVK_OK) {
+            s->err = rvk_buf_append(s->buf, data, len);
+        }
+        return;
+    }
+    const uint8_t *p = data;
+    while (len > 0) {
+        if (s->fill == 0 && len >= SINK_CHUNK) {
+            sink_hash(s, p, len); /* long enough already: no copy */
+            return;
+        }
+        size_t n = 0;
+        uint8_t *at = sink_reserve(s, len, &n);
+        memcpy(at, p, n);
+        sink_commit(s, n);
+        p += n;
+        len -= n;
+    }
+}
+
+/* A string literal: its length is known at compile time. */
+#define SINK_LIT(s, lit) sink_put((s), (lit), sizeof(lit) - 1)
 
 static void sink_str(tc3_sink *s, const char *str)
 {
@@ -44,7 +145,7 @@ static int is_ows(char c)
 }
 
 /* Canonical header value: surrounding spaces/tabs dropped, ASCII lowered,
- * fed through a small chunk so no copy of the whole value is needed. */
+ * written in place so no copy of the value is needed. */
 static void sink_lower_trimmed(tc3_sink *s, const char *v)
 {
     size_t len = strlen(v);
@@ -55,29 +156,57 @@ static void sink_lower_trimmed(tc3_sink *s, const char *v)
         v++;
         len--;
     }
-    char chunk[32];
     while (len > 0) {
-        size_t n = len < sizeof chunk ? len : sizeof chunk;
+        size_t n = 0;
+        uint8_t *at = sink_reserve(s, len, &n);
+        if (at == NULL) {
+            return;
+        }
         for (size_t i = 0; i < n; i++) {
             char c = v[i];
-            chunk[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+            at[i] = (uint8_t)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
         }
-        sink_put(s, chunk, n);
+        sink_commit(s, n);
         v += n;
         len -= n;
     }
 }
 
+static const char hex_digits[] = "0123456789abcdef";
+
+static void hex32(char dst[64], const uint8_t bytes[32])
+{
+    for (size_t i = 0; i < 32; i++) {
+        dst[2 * i] = hex_digits[bytes[i] >> 4];
+        dst[2 * i + 1] = hex_digits[bytes[i] & 15u];
+    }
+}
+
+/* Lowercase hex of 32 bytes, written in place; digit pairs where the
+ * room allows, a lone digit where a chunk boundary splits a byte. */
 static void sink_hex32(tc3_sink *s, const uint8_t bytes[32])
 {
-    static const char digits[] = "0123456789abcdef";
-    char chunk[16];
-    for (size_t i = 0; i < 32; i += 8) {
-        for (size_t j = 0; j < 8; j++) {
-            chunk[2 * j] = digits[bytes[i + j] >> 4];
-            chunk[2 * j + 1] = digits[bytes[i + j] & 15u];
+    size_t k = 0; /* hex digits done */
+    while (k < 64) {
+        size_t n = 0;
+        uint8_t *at = sink_reserve(s, 64 - k, &n);
+        if (at == NULL) {
+            return;
         }
-        sink_put(s, chunk, sizeof chunk);
+        size_t i = 0;
+        if (k & 1u) {
+            at[i++] = (uint8_t)hex_digits[bytes[k / 2] & 15u];
+            k++;
+        }
+        for (; i + 1 < n; i += 2, k += 2) {
+            at[i] = (uint8_t)hex_digits[bytes[k / 2] >> 4];
+            at[i + 1] = (uint8_t)hex_digits[bytes[k / 2] & 15u];
+        }
+        if (i < n) {
+            at[i++] = (uint8_t)hex_digits[bytes[k / 2] >> 4];
+            k++;
+        }
+        sink_commit(s, n);
     }
 }
 
@@ -146,39 +275,43 @@ static rvk_err check_request(const rvk_tc3_request *req, const uint8_t *payload_
 static void emit_canonical_request(tc3_sink *s, const rvk_tc3_request *req,
                                    const uint8_t payload_sha256[32])
 {
-    sink_str(s, "POST\n/\n\ncontent-type:");
+    SINK_LIT(s, "POST\n/\n\ncontent-type:");
     sink_lower_trimmed(s, RVK_TC3_CONTENT_TYPE);
-    sink_str(s, "\nhost:");
+    SINK_LIT(s, "\nhost:");
     sink_lower_trimmed(s, req->host);
-    sink_str(s, "\n\n" SIGNED_HEADERS "\n");
+    SINK_LIT(s, "\n\n" SIGNED_HEADERS "\n");
     sink_hex32(s, payload_sha256);
 }
 
 static void emit_scope(tc3_sink *s, const char date[11], const char *service)
 {
     sink_put(s, date, 10);
-    sink_str(s, "/");
+    SINK_LIT(s, "/");
     sink_str(s, service);
-    sink_str(s, SCOPE_SUFFIX);
+    SINK_LIT(s, SCOPE_SUFFIX);
 }
 
 static void emit_string_to_sign(tc3_sink *s, const rvk_tc3_request *req,
                                 const char date[11], const uint8_t canonical_sha256[32])
 {
-    sink_str(s, ALGORITHM "\n");
+    SINK_LIT(s, ALGORITHM "\n");
     sink_u64(s, (uint64_t)req->timestamp);
-    sink_str(s, "\n");
+    SINK_LIT(s, "\n");
     emit_scope(s, date, req->service);
-    sink_str(s, "\n");
+    SINK_LIT(s, "\n");
     sink_hex32(s, canonical_sha256);
 }
 
-static void hash_canonical_request(br_sha256_context *sha, const rvk_tc3_request *req,
-                                   const uint8_t payload_sha256[32], uint8_t out[32])
+/* s: any sink, reused here as a hash sink; chunk: SINK_CHUNK bytes of
+ * scratch for it. */
+static void hash_canonical_request(tc3_sink *s, br_sha256_context *sha, uint8_t chunk[SINK_CHUNK],
+                                   const rvk_tc3_request *req, const uint8_t payload_sha256[32],
+                                   uint8_t out[32])
 {
-    tc3_sink s = {sha, NULL, NULL, RVK_OK};
+    sink_init_hash(s, sha, NULL, chunk);
     br_sha256_init(sha);
-    emit_canonical_request(&s, req, payload_sha256);
+    emit_canonical_request(s, req, payload_sha256);
+    sink_flush(s);
     br_sha256_out(sha, out);
 }
 
@@ -270,13 +403,14 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
      * reported before the secret key is touched. */
     rvk_buf auth;
     rvk_buf_init(&auth, out->authorization, sizeof out->authorization - 1);
+    tc3_sink s; /* the Authorization text, later the string to sign */
     if (err == RVK_OK) {
-        tc3_sink s = {NULL, NULL, &auth, RVK_OK};
-        sink_str(&s, ALGORITHM " Credential=");
+        sink_init_buf(&s, &auth);
+        SINK_LIT(&s, ALGORITHM " Credential=");
         sink_str(&s, cred->secret_id);
-        sink_str(&s, "/");
+        SINK_LIT(&s, "/");
         emit_scope(&s, date, req->service);
-        sink_str(&s, ", SignedHeaders=" SIGNED_HEADERS ", Signature=");
+        SINK_LIT(&s, ", SignedHeaders=" SIGNED_HEADERS ", Signature=");
         err = s.err;
         if (err == RVK_OK && auth.cap - auth.len < 64) {
             err = RVK_ERR_BUFFER_TOO_SMALL;
@@ -287,19 +421,23 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
         return err;
     }
 
+    /* To keep the frame small, x lends its space to public values: x.key
+     * is the sinks' chunk (free before the key is derived, and again once
+     * kSigning is inside x.kc), x.mac holds the canonical request's digest
+     * until the MAC replaces it. x is wiped as a whole in any case. */
     tc3_secrets x;
-    uint8_t canonical[32];
-    hash_canonical_request(&x.u.sha, req, payload_sha256, canonical);
+    hash_canonical_request(&s, &x.u.sha, x.key, req, payload_sha256, x.mac);
     derive_signing_key(&x, cred->secret_key, date, req->service);
 
     br_hmac_key_init(&x.kc, &br_sha256_vtable, x.key, 32);
     br_hmac_init(&x.u.hc, &x.kc, 0);
-    tc3_sink s = {NULL, &x.u.hc, NULL, RVK_OK};
-    emit_string_to_sign(&s, req, date, canonical);
+    sink_init_hash(&s, NULL, &x.u.hc, x.key);
+    emit_string_to_sign(&s, req, date, x.mac);
+    sink_flush(&s);
     br_hmac_out(&x.u.hc, x.mac);
 
-    rvk_buf_append_hex(&auth, x.mac, sizeof x.mac); /* room checked above */
-    out->authorization[auth.len] = '\0';
+    hex32(out->authorization + auth.len, x.mac); /* room checked above */
+    out->authorization[auth.len + 64] = '\0';
     memcpy(out->date, date, sizeof out->date);
     rvk_wipe(&x, sizeof x);
     return RVK_OK;
@@ -318,7 +456,8 @@ rvk_err rvk_tc3_canonical_request(rvk_buf *b, const rvk_tc3_request *req,
         return err;
     }
     size_t mark = b->len;
-    tc3_sink s = {NULL, NULL, b, RVK_OK};
+    tc3_sink s;
+    sink_init_buf(&s, b);
     emit_canonical_request(&s, req, payload_sha256);
     if (s.err != RVK_OK) {
         b->len = mark;
@@ -341,10 +480,12 @@ rvk_err rvk_tc3_string_to_sign(rvk_buf *b, const rvk_tc3_request *req,
         return err;
     }
     br_sha256_context sha;
+    uint8_t chunk[SINK_CHUNK];
     uint8_t canonical[32];
-    hash_canonical_request(&sha, req, payload_sha256, canonical);
+    tc3_sink s;
+    hash_canonical_request(&s, &sha, chunk, req, payload_sha256, canonical);
     size_t mark = b->len;
-    tc3_sink s = {NULL, NULL, b, RVK_OK};
+    sink_init_buf(&s, b);
     emit_string_to_sign(&s, req, date, canonical);
     if (s.err != RVK_OK) {
         b->len = mark;
@@ -370,9 +511,9 @@ static int is_safe_value(const char *v)
 static void put_header(tc3_sink *s, const char *name, const char *value)
 {
     sink_str(s, name);
-    sink_str(s, ": ");
+    SINK_LIT(s, ": ");
     sink_str(s, value);
-    sink_str(s, "\r\n");
+    SINK_LIT(s, "\r\n");
 }
 
 rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
@@ -403,14 +544,15 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
     }
 
     size_t mark = b->len;
-    tc3_sink s = {NULL, NULL, b, RVK_OK};
+    tc3_sink s;
+    sink_init_buf(&s, b);
     put_header(&s, "X-TC-Action", req->action);
     if (req->region != NULL) {
         put_header(&s, "X-TC-Region", req->region);
     }
-    sink_str(&s, "X-TC-Timestamp: ");
+    SINK_LIT(&s, "X-TC-Timestamp: ");
     sink_u64(&s, (uint64_t)req->timestamp);
-    sink_str(&s, "\r\n");
+    SINK_LIT(&s, "\r\n");
     put_header(&s, "X-TC-Version", req->version);
     if (cred->session_token != NULL) {
         put_header(&s, "X-TC-Token", cred->session_token);

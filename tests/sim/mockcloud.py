@@ -123,6 +123,8 @@ All bodies are JSON; answers are JSON.
                 server ending an idle keep-alive connection; the TLS session
                 stays resumable, which an unclean close prevents in OpenSSL)
          reset  close with TCP RST
+       Every other connection also ends with the mock's close_notify, so
+       TLS sessions stay resumable (by session ID as well as by ticket).
   POST /__mock/inject/clear ; GET /__mock/inject
   POST /__mock/vod/create {"SubAppId":N,"ApiToken":T[,"ExtInfo":S]}
        a token created "now" (subject to the listing lag)
@@ -587,6 +589,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def setup(self):
         http.server.BaseHTTPRequestHandler.setup(self)
+        self.unclean = False  # an injection ended the connection its own way
         try:
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         except OSError:
@@ -594,6 +597,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with self.server.app.lock:
             self.server.conn_seq += 1
             self.conn_id = self.server.conn_seq
+
+    def finish(self):
+        http.server.BaseHTTPRequestHandler.finish(self)
+        # Every connection ends with our close_notify (and the client's, if
+        # it answers in time). OpenSSL drops the session of a TLS connection
+        # freed without sending one from the server's cache, and a client
+        # resuming by session ID (BearSSL; TLS 1.2 without tickets) would
+        # then get a full handshake every time. Clients that vanished make
+        # unwrap fail; that is their business. Injected drop/reset/close
+        # have already ended the connection exactly as asked.
+        if self.unclean or not isinstance(self.connection, ssl.SSLSocket):
+            return
+        try:
+            self.connection.settimeout(0.5)
+            self.connection.unwrap()
+        except (OSError, ValueError):
+            pass
 
     def log_message(self, fmt, *args):
         if self.server.app.verbose:
@@ -711,10 +731,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             kind = inj.get("kind", "none")
             if kind == "drop":
                 self.log_entry["response"] = {"status": None, "error_code": "drop"}
+                self.unclean = True
                 self.connection.close()
                 raise Drop()
             if kind == "close":
                 self.log_entry["response"] = {"status": None, "error_code": "close"}
+                self.unclean = True
                 try:
                     if isinstance(self.connection, ssl.SSLSocket):
                         self.connection.settimeout(2)
@@ -725,6 +747,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise Drop()
             if kind == "reset":
                 self.log_entry["response"] = {"status": None, "error_code": "reset"}
+                self.unclean = True
                 self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                            struct.pack("ii", 1, 0))
                 self.connection.close()

@@ -365,6 +365,63 @@ class TestRateAndInjection(Base):
             na("GET", "/api/token/")
         self.assertEqual(na("GET", "/api/token/")[0], 200)
 
+    # -- TLS session resumption by session ID (what BearSSL offers: TLS 1.2,
+    # no tickets), which needs the server to end connections cleanly
+
+    def session_id_ctx(self):
+        ctx = ssl.create_default_context(cafile=os.path.join(M["dir"], "certs", "ca.pem"))
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        ctx.options |= ssl.OP_NO_TICKET
+        return ctx
+
+    def status_over_tls(self, ctx, session=None, conn_close=False, client_close_notify=True):
+        """GET /api/token/ on a new connection; returns (session reused, session)."""
+        s = socket.create_connection(("127.0.0.1", M["port"]), timeout=10)
+        t = ctx.wrap_socket(s, server_hostname=NA, session=session)
+        try:
+            c = http.client.HTTPConnection(NA, M["port"], timeout=10)
+            c.sock = t
+            h = {"Authorization": PAT, "New-Api-User": "1"}
+            if conn_close:
+                h["Connection"] = "close"
+            c.request("GET", "/api/token/", headers=h)
+            r = c.getresponse()
+            r.read()
+            self.assertEqual(r.status, 200)
+            reused, sess = t.session_reused, t.session
+            if client_close_notify:
+                t.unwrap()  # sends ours, waits for the mock's answer
+        finally:
+            t.close()
+        return reused, sess
+
+    def test_session_resumes_after_client_closes_with_close_notify(self):
+        ctx = self.session_id_ctx()
+        reused, sess = self.status_over_tls(ctx)
+        self.assertFalse(reused)
+        self.assertTrue(self.status_over_tls(ctx, sess)[0])
+
+    def test_session_resumes_after_mock_ends_connection(self):
+        ctx = self.session_id_ctx()
+        reused, sess = self.status_over_tls(ctx, conn_close=True, client_close_notify=False)
+        self.assertFalse(reused)
+        self.assertTrue(self.status_over_tls(ctx, sess, conn_close=True,
+                                             client_close_notify=False)[0])
+
+    def test_injected_drop_stays_unclean_and_loses_the_session(self):
+        ctx = self.session_id_ctx()
+        s = socket.create_connection(("127.0.0.1", M["port"]), timeout=10)
+        t = ctx.wrap_socket(s, server_hostname=NA)
+        ctl("/__mock/inject", {"service": "newapi", "kind": "drop"})
+        t.sendall(("GET /api/token/ HTTP/1.1\r\nHost: %s\r\nAuthorization: %s\r\n"
+                   "New-Api-User: 1\r\n\r\n" % (NA, PAT)).encode())
+        sess = t.session
+        # no answer and no close_notify: TLS sees a ragged EOF
+        with self.assertRaises(ssl.SSLEOFError):
+            t.unwrap()
+        t.close()
+        self.assertFalse(self.status_over_tls(ctx, sess)[0])
+
     def test_injected_stall_delays_answer(self):
         ctl("/__mock/inject", {"service": "newapi", "stall_ms": 400})
         t0 = time.time()
