@@ -131,6 +131,15 @@ void rvk_engine_copy_clean(char *out, size_t cap, const char *in, size_t len)
     out[o] = '\0';
 }
 
+void rvk_engine_status_code(rvk_result *res, uint16_t status)
+{
+    rvk_buf b;
+    rvk_buf_init(&b, res->code, sizeof res->code - 1);
+    (void)rvk_buf_append_str(&b, "HTTP ");
+    (void)rvk_buf_append_u64(&b, status);
+    res->code[b.len] = '\0';
+}
+
 /* ---- rate limit ------------------------------------------------------------
  * Two rules per action, both needed:
  *   - spacing: starts are at least 1000/rate ms apart, so the requests flow
@@ -248,15 +257,21 @@ static bool usable_date(rvk_client *c, const rvk_http_reader *h, int64_t *t)
            *t >= time_floor(c);
 }
 
-static void learn_date(rvk_client *c, const rvk_http_reader *h)
+/* Remember server time t as of now (monotonic): rvk_client_now() runs
+ * on from it when the port has no clock. */
+static void remember_time(rvk_client *c, int64_t t)
 {
-    int64_t t;
-    if (!usable_date(c, h, &t)) {
-        return;
-    }
     c->st.learnt_time_s = t;
     c->st.learnt_mono_ms = now_ms(c);
     c->st.learnt_valid = true;
+}
+
+static void learn_date(rvk_client *c, const rvk_http_reader *h)
+{
+    int64_t t;
+    if (usable_date(c, h, &t)) {
+        remember_time(c, t);
+    }
 }
 
 /* Adopt the server's clock after AuthFailure.SignatureExpire.
@@ -275,9 +290,7 @@ static bool correct_clock(rvk_client *c, const rvk_http_reader *h)
         c->st.clock_offset_s = t - local;
         c->st.clock_offset_valid = true;
     }
-    c->st.learnt_time_s = t;
-    c->st.learnt_mono_ms = now_ms(c);
-    c->st.learnt_valid = true;
+    remember_time(c, t);
     return true;
 }
 

@@ -75,4 +75,10 @@ uint32_t rvk_engine_time_left(rvk_client *c);
  */
 void rvk_engine_copy_clean(char *out, size_t cap, const char *in, size_t len);
 
+/*
+ * rvk_engine_status_code - set res->code to "HTTP <status>", the code
+ * reported for an HTTP error status that carried no service code.
+ */
+void rvk_engine_status_code(rvk_result *res, uint16_t status);
+
 #endif

@@ -297,11 +297,7 @@ static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
         rvk_engine_copy_clean(res->message, sizeof res->message, msg, mlen);
     }
     if (res->code[0] == '\0' && st != 200) {
-        rvk_buf b;
-        rvk_buf_init(&b, res->code, sizeof res->code - 1);
-        (void)rvk_buf_append_str(&b, "HTTP ");
-        (void)rvk_buf_append_u64(&b, st);
-        res->code[b.len] = '\0';
+        rvk_engine_status_code(res, st);
     }
     if (op->kind == NA_CHECK) {
         if (st == 200) {

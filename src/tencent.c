@@ -150,11 +150,7 @@ static rvk_verdict tc_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
         res->err = http->status == 429                             ? RVK_ERR_SERVICE_THROTTLED
                    : (http->status >= 300 && http->status < 400) ? RVK_ERR_HTTP_UNEXPECTED_STATUS
                                                                  : RVK_ERR_SERVICE_HTTP;
-        rvk_buf b;
-        rvk_buf_init(&b, res->code, sizeof res->code - 1);
-        (void)rvk_buf_append_str(&b, "HTTP ");
-        (void)rvk_buf_append_u64(&b, http->status);
-        res->code[b.len] = '\0';
+        rvk_engine_status_code(res, http->status);
         if (http->status == 429 || http->status >= 500) {
             return RVK_VERDICT_RETRY;
         }
