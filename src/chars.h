@@ -24,6 +24,12 @@ static inline bool rvk_char_is_tchar(unsigned char c)
     }
 }
 
+/* RFC 9110 OWS: the optional whitespace around header values. */
+static inline bool rvk_char_is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
 /* Value of a hex digit (either case), or -1. */
 static inline int rvk_char_hex_value(unsigned char c)
 {

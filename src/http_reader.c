@@ -29,11 +29,6 @@ enum reader_state {
 /* RFC 9111 caps delta-seconds the same way; far beyond any real wait. */
 #define RETRY_AFTER_CAP 2147483648
 
-static bool is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* VCHAR, obs-text, SP, HTAB: what a field value or reason phrase may hold */
 static bool is_text(char ch)
 {
@@ -171,7 +166,7 @@ static rvk_err apply_content_length(rvk_http_reader *r, const char *v,
         }
         r->has_length = true;
         r->content_length = x;
-        while (i < n && is_ows(v[i])) {
+        while (i < n && rvk_char_is_ows(v[i])) {
             i++;
         }
         if (i == n) {
@@ -181,7 +176,7 @@ static rvk_err apply_content_length(rvk_http_reader *r, const char *v,
             return RVK_ERR_HTTP_CONTENT_LENGTH;
         }
         i++;
-        while (i < n && is_ows(v[i])) {
+        while (i < n && rvk_char_is_ows(v[i])) {
             i++;
         }
     }
@@ -196,10 +191,10 @@ static void apply_connection(rvk_http_reader *r, const char *v, size_t n)
             i++;
         }
         size_t end = i;
-        while (start < end && is_ows(v[start])) {
+        while (start < end && rvk_char_is_ows(v[start])) {
             start++;
         }
-        while (end > start && is_ows(v[end - 1])) {
+        while (end > start && rvk_char_is_ows(v[end - 1])) {
             end--;
         }
         if (equals_ci(v + start, end - start, "close")) {
@@ -302,10 +297,10 @@ static rvk_err parse_field_line(rvk_http_reader *r, bool apply)
     }
     size_t a = k + 1;
     size_t e = n;
-    while (a < e && is_ows(s[a])) {
+    while (a < e && rvk_char_is_ows(s[a])) {
         a++;
     }
-    while (e > a && is_ows(s[e - 1])) {
+    while (e > a && rvk_char_is_ows(s[e - 1])) {
         e--;
     }
     for (size_t i = a; i < e; i++) {
@@ -372,7 +367,7 @@ static rvk_err parse_chunk_size(rvk_http_reader *r)
     }
     if (k < n) {
         size_t j = k;
-        while (j < n && is_ows(s[j])) {
+        while (j < n && rvk_char_is_ows(s[j])) {
             j++;
         }
         if (j == n || s[j] != ';') {

@@ -1,4 +1,5 @@
 #include "tc3.h"
+#include "chars.h"
 
 #include <string.h>
 
@@ -139,20 +140,15 @@ static void sink_str(tc3_sink *s, const char *str)
     sink_put(s, str, strlen(str));
 }
 
-static int is_ows(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
 /* Canonical header value: surrounding spaces/tabs dropped, ASCII lowered,
  * written in place so no copy of the value is needed. */
 static void sink_lower_trimmed(tc3_sink *s, const char *v)
 {
     size_t len = strlen(v);
-    while (len > 0 && is_ows(v[len - 1])) {
+    while (len > 0 && rvk_char_is_ows(v[len - 1])) {
         len--;
     }
-    while (len > 0 && is_ows(v[0])) {
+    while (len > 0 && rvk_char_is_ows(v[0])) {
         v++;
         len--;
     }
@@ -241,11 +237,11 @@ static int is_valid_host(const char *h)
     if (h == NULL) {
         return 0;
     }
-    while (is_ows(*h)) {
+    while (rvk_char_is_ows(*h)) {
         h++;
     }
     size_t len = strlen(h);
-    while (len > 0 && is_ows(h[len - 1])) {
+    while (len > 0 && rvk_char_is_ows(h[len - 1])) {
         len--;
     }
     if (len == 0) {

@@ -27,7 +27,6 @@ typedef struct cli_args {
     const char *command_name;
     /* global */
     const char *connect;     /* HOST:PORT or NULL */
-    const char *connect_host_buf; /* unused marker */
     char connect_host[256];
     uint16_t connect_port;
     const char *ca_file;
