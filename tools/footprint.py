@@ -428,6 +428,21 @@ def main():
             L.append("| %s | %s |" % (label, n(metrics[k])))
         else:
             L.append("| %s | not measured: HTTP reader / JSON not on the branch yet |" % label)
+    ec_rows = (("ec.p256.prime_i31", "P-256, `br_ec_prime_i31` (the profile's only EC code)"),
+               ("ec.p384.prime_i31", "P-384, `br_ec_prime_i31`"),
+               ("ec.p256.p256_m31", "P-256, `br_ec_p256_m31` (left out of the profile: ~5.6 KB)"))
+    if any(k + ".mul" in metrics for k, _ in ec_rows):
+        L.append("")
+        L.append("Elliptic-curve cost of a full TLS handshake's key exchange (one `mulgen` for the "
+                 "key share, one `mul` for the shared secret; tests/target/tt_ec.c). The profile "
+                 "trades the specialised P-256 code for flash; a resumed session does neither:")
+        L.append("")
+        L.append("| curve and implementation | mulgen | mul | ECDHE total |")
+        L.append("|---|---:|---:|---:|")
+        for k, label in ec_rows:
+            g, m = metrics.get(k + ".mulgen"), metrics.get(k + ".mul")
+            if g is not None and m is not None:
+                L.append("| %s | %s | %s | %s |" % (label, n(g), n(m), n(g + m)))
     L.append("")
     L.append("On-target tests: %s." % notes.get("summary", "?"))
     L.append("")

@@ -43,6 +43,7 @@ M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
                    boards/cortex-m4/ram_storage.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
+                   tests/target/tt_ec.c \
                    $(M4_HTTP_TESTS) $(M4_JSON_TESTS) $(M4_ENGINE_TESTS))
 M4_LIB    := $(M4)/librevokit.a
 M4_BRLIB  := $(M4)/bearssl/libbearssl.a
@@ -214,7 +215,9 @@ $(M4)/rvk-test.out: $(M4_TEST_ELF)
 	@timeout 60 $(M4_QEMU) -kernel $< > $@.tmp 2>&1 || { cat $@.tmp; exit 1; }
 	@mv $@.tmp $@
 
+# Prints the whole table every time, rebuilt or not.
 size: $(FOOTPRINT)
+	@cat $(FOOTPRINT)
 $(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out $(M4_FULL_APP_ELF) $(M4)/rvk-full-app.out \
 		$(M4)/rvk-test-small.out $(M4_FULL_ELF) tools/footprint.py tools/stack_usage.py
 	@mkdir -p $(dir $@)
@@ -223,6 +226,5 @@ $(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out $(M4_FULL_APP_ELF)
 		--full $(M4_FULL_APP_ELF) --full-run $(M4)/rvk-full-app.out \
 		--small-run $(M4)/rvk-test-small.out --anchors $(M4_ANCHORS)
 	@echo "  GEN     $@"
-	@sed -n '/^## Reference points/,$$p' $@
 
 firmware-test: $(M4_SMALL_ELF) $(M4_FULL_ELF)

@@ -8,7 +8,7 @@
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_config.h"
 
-extern const mt_suite suite_core, suite_tc3, suite_journal;
+extern const mt_suite suite_core, suite_tc3, suite_journal, suite_ec;
 #ifdef RVK_HAVE_HTTP_READER
 extern const mt_suite suite_http;
 #endif
@@ -37,6 +37,7 @@ int main(void)
     mt_run_suite(&suite_core);
     mt_run_suite(&suite_tc3);
     mt_run_suite(&suite_journal);
+    mt_run_suite(&suite_ec);
 #ifdef RVK_HAVE_HTTP_READER
     mt_run_suite(&suite_http);
 #endif

@@ -1,34 +1,40 @@
 /*
  * tls_profile.c - the one BearSSL client configuration revokit uses:
- * TLS 1.2, ECDHE + AEAD suites, three curves, SHA-2 only (rationale in
- * rvk_tls.h). Only what is named here is linked into an image.
+ * TLS 1.2, ECDHE + AES-GCM suites, NIST curves through one generic EC
+ * implementation, SHA-2 only (rationale in rvk_tls.h). Only what is
+ * named here is linked into an image.
  */
 #include "rvk_tls.h"
 
 /* Curve numbers are the TLS NamedCurve identifiers. */
 #define CURVE_BIT(c) ((uint32_t)1 << (c))
 #define PROFILE_CURVES \
-    (CURVE_BIT(BR_EC_secp256r1) | CURVE_BIT(BR_EC_secp384r1) | \
-     CURVE_BIT(BR_EC_curve25519))
+    (CURVE_BIT(BR_EC_secp256r1) | CURVE_BIT(BR_EC_secp384r1))
 
 /*
+ * One generic implementation (br_ec_prime_i31, ~2 KB on Cortex-M4) serves
+ * key exchange and every certificate curve. BearSSL's default bundle adds
+ * a P-256-specific one and Curve25519 (~8.5 KB more) to halve the cost of
+ * a P-256 multiplication; a device revokes rarely, so flash wins.
+ *
  * BearSSL advertises (and accepts) exactly the curves in the EC
- * implementation's supported_curves mask, so restricting the set means
- * wrapping the default implementation with a narrower mask.
+ * implementation's supported_curves mask, so restricting the key-exchange
+ * set means wrapping the implementation with a narrower mask.
  */
+#define PROFILE_EC (&br_ec_prime_i31)
 static const unsigned char *ec_generator(int curve, size_t *len)
 {
-    return br_ec_get_default()->generator(curve, len);
+    return PROFILE_EC->generator(curve, len);
 }
 
 static const unsigned char *ec_order(int curve, size_t *len)
 {
-    return br_ec_get_default()->order(curve, len);
+    return PROFILE_EC->order(curve, len);
 }
 
 static size_t ec_xoff(int curve, size_t *len)
 {
-    return br_ec_get_default()->xoff(curve, len);
+    return PROFILE_EC->xoff(curve, len);
 }
 
 static uint32_t ec_mul(unsigned char *G, size_t Glen, const unsigned char *x,
@@ -37,7 +43,7 @@ static uint32_t ec_mul(unsigned char *G, size_t Glen, const unsigned char *x,
     if (((PROFILE_CURVES >> curve) & 1u) == 0) {
         return 0;
     }
-    return br_ec_get_default()->mul(G, Glen, x, xlen, curve);
+    return PROFILE_EC->mul(G, Glen, x, xlen, curve);
 }
 
 static size_t ec_mulgen(unsigned char *R, const unsigned char *x, size_t xlen,
@@ -46,7 +52,7 @@ static size_t ec_mulgen(unsigned char *R, const unsigned char *x, size_t xlen,
     if (((PROFILE_CURVES >> curve) & 1u) == 0) {
         return 0;
     }
-    return br_ec_get_default()->mulgen(R, x, xlen, curve);
+    return PROFILE_EC->mulgen(R, x, xlen, curve);
 }
 
 static uint32_t ec_muladd(unsigned char *A, const unsigned char *B, size_t len,
@@ -56,7 +62,7 @@ static uint32_t ec_muladd(unsigned char *A, const unsigned char *B, size_t len,
     if (((PROFILE_CURVES >> curve) & 1u) == 0) {
         return 0;
     }
-    return br_ec_get_default()->muladd(A, B, len, x, xlen, y, ylen, curve);
+    return PROFILE_EC->muladd(A, B, len, x, xlen, y, ylen, curve);
 }
 
 static const br_ec_impl profile_ec = {
@@ -73,8 +79,6 @@ static const br_ec_impl profile_ec = {
 static const uint16_t profile_suites[] = {
     BR_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     BR_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
     BR_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
     BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 };
@@ -103,7 +107,6 @@ void rvk_tls_setup_profile(br_ssl_client_context *sc,
      * constant-time implementation for the target (AES-NI/POWER8 where
      * detected at run time, bitsliced AES and ctmul GHASH otherwise). */
     br_ssl_engine_set_default_aes_gcm(eng);
-    br_ssl_engine_set_default_chapol(eng);
 
     /* Key exchange and ServerKeyExchange signatures. */
     br_ssl_engine_set_ec(eng, &profile_ec);
@@ -119,9 +122,9 @@ void rvk_tls_setup_profile(br_ssl_client_context *sc,
     /* BearSSL's default floor is 1024-bit RSA; 1024-bit keys have been
      * retired by every public CA since 2013 (CA/B Forum baseline). */
     br_x509_minimal_set_minrsa(xc, RVK_TLS_MIN_RSA_BYTES);
-    /* Chains may use any NIST curve BearSSL implements (P-521 costs no
-     * extra code: it shares the P-384 implementation). */
-    br_x509_minimal_set_ecdsa(xc, br_ec_get_default(),
+    /* Chains may use any NIST curve (P-521 costs no extra code: the
+     * generic implementation serves all three). */
+    br_x509_minimal_set_ecdsa(xc, PROFILE_EC,
                               br_ecdsa_vrfy_asn1_get_default());
     br_ssl_engine_set_x509(eng, &xc->vtable);
 

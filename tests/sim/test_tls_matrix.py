@@ -40,7 +40,8 @@ def openssl(*args, cwd=None):
 
 def key(name, spec):
     if spec.startswith("ec"):
-        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+        curve = "P-384" if spec == "ec384" else "P-256"
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:" + curve,
                 "-out", name + ".key")
     else:
         openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:" + spec[3:],
@@ -95,7 +96,7 @@ class Server:
     """One TLS listener on 127.0.0.1 answering RESPONSE to one request.
     mode 'truncate' relays only the first bytes of a real handshake."""
 
-    def __init__(self, cert, chain=(), ciphers=None, versions=None, seclevel0=False,
+    def __init__(self, cert, chain=(), ciphers=None, curve=None, versions=None, seclevel0=False,
                  truncate=None):
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         pem = os.path.join(W, cert + ".full.pem")
@@ -104,6 +105,8 @@ class Server:
                 f.write(open(os.path.join(W, c + ".pem"), "rb").read())
         if seclevel0 or ciphers:
             self.ctx.set_ciphers((ciphers or "DEFAULT") + (":@SECLEVEL=0" if seclevel0 else ""))
+        if curve:
+            self.ctx.set_ecdh_curve(curve)  # the only key-exchange group offered
         if versions:
             self.ctx.minimum_version, self.ctx.maximum_version = versions
         else:
@@ -184,11 +187,13 @@ def setUpModule():
     W = tempfile.mkdtemp(prefix="rvk-tls-matrix.")
     ca("root_rsa", "rsa2048")
     ca("root_ec", "ec")
+    ca("root_ec384", "ec384", md="sha384")
     ca("other", "ec")
     ca("inter", "ec", issuer="root_rsa")
     ca("root_sha1", "rsa2048", md="sha1")
     leaf("rsa", "rsa2048", "root_rsa")
     leaf("ec", "ec", "root_ec")
+    leaf("ec384", "ec384", "root_ec384", md="sha384")
     leaf("chained", "ec", "inter")
     leaf("rsa1024", "rsa1024", "root_rsa")
     leaf("sha1_leaf", "rsa2048", "root_rsa", md="sha1")
@@ -233,17 +238,21 @@ class TestTlsMatrix(unittest.TestCase):
         info = self.accepted("rsa", "root_rsa", ciphers="ECDHE-RSA-AES256-GCM-SHA384")
         self.assertEqual(info["cipher"], "ECDHE-RSA-AES256-GCM-SHA384")
 
-    def test_rsa_server_ecdhe_chacha20_poly1305(self):
-        info = self.accepted("rsa", "root_rsa", ciphers="ECDHE-RSA-CHACHA20-POLY1305")
-        self.assertEqual(info["cipher"], "ECDHE-RSA-CHACHA20-POLY1305")
+    def test_ecdhe_on_p256_is_accepted(self):
+        info = self.accepted("rsa", "root_rsa", curve="prime256v1")
+        self.assertEqual(info["version"], "TLSv1.2")
+
+    def test_ecdhe_on_p384_is_accepted(self):
+        info = self.accepted("ec", "root_ec", curve="secp384r1")
+        self.assertEqual(info["version"], "TLSv1.2")
 
     def test_ecdsa_server_ecdhe_aes128_gcm(self):
         info = self.accepted("ec", "root_ec", ciphers="ECDHE-ECDSA-AES128-GCM-SHA256")
         self.assertEqual((info["version"], info["cipher"]), ("TLSv1.2", "ECDHE-ECDSA-AES128-GCM-SHA256"))
 
-    def test_ecdsa_server_ecdhe_chacha20_poly1305(self):
-        info = self.accepted("ec", "root_ec", ciphers="ECDHE-ECDSA-CHACHA20-POLY1305")
-        self.assertEqual(info["cipher"], "ECDHE-ECDSA-CHACHA20-POLY1305")
+    def test_p384_ecdsa_chain_is_accepted(self):
+        info = self.accepted("ec384", "root_ec384")
+        self.assertEqual(info["version"], "TLSv1.2")
 
     def test_intermediate_chain_is_accepted(self):
         self.accepted("chained", "root_rsa", chain=("inter",))
@@ -284,6 +293,14 @@ class TestTlsMatrix(unittest.TestCase):
     def test_tls11_only_server_is_refused(self):
         self.refused("rsa", "root_rsa", seclevel0=True, ciphers="DEFAULT",
                      versions=(ssl.TLSVersion.TLSv1_1, ssl.TLSVersion.TLSv1_1))
+
+    def test_chacha20_only_server_is_refused(self):
+        # The profile offers AES-GCM only (port/bearssl/rvk_tls.h)
+        self.refused("rsa", "root_rsa", ciphers="ECDHE-RSA-CHACHA20-POLY1305")
+
+    def test_x25519_only_server_is_refused(self):
+        # Key exchange on P-256 or P-384 only (port/bearssl/rvk_tls.h)
+        self.refused("rsa", "root_rsa", curve="X25519")
 
     def test_no_common_cipher_suite_is_refused(self):
         # CBC and finite-field DHE: nothing revokit offers
