@@ -45,14 +45,23 @@ void sh_puts(const char *s)
     }
 }
 
+/* Long division by 10 over 16-bit limbs: a plain 64-bit `v % 10` would
+ * link libgcc's ~1 KB 64-bit divider into every image. */
 void sh_putu(uint64_t v)
 {
+    uint32_t limb[4] = { (uint32_t)(v >> 48), (uint32_t)(v >> 32) & 0xffffu,
+                         (uint32_t)(v >> 16) & 0xffffu, (uint32_t)v & 0xffffu };
     char digits[20];
     unsigned n = 0;
     do {
-        digits[n++] = (char)('0' + (unsigned)(v % 10u));
-        v /= 10u;
-    } while (v != 0);
+        uint32_t rem = 0;
+        for (unsigned i = 0; i < 4; i++) {
+            uint32_t cur = (rem << 16) | limb[i];
+            limb[i] = cur / 10u;
+            rem = cur % 10u;
+        }
+        digits[n++] = (char)('0' + rem);
+    } while ((limb[0] | limb[1] | limb[2] | limb[3]) != 0);
     while (n > 0) {
         sh_putc(digits[--n]);
     }

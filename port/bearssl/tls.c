@@ -7,41 +7,35 @@
 #include <string.h>
 
 #include "buf.h"
+#include "timeutil.h"
 
 /* Days from 0000-01-01 (proleptic Gregorian) to 1970-01-01, the origin
  * br_x509_minimal_set_time counts from. */
 #define DAYS_TO_UNIX_EPOCH 719528u
-
-/* Days since 1970-01-01 of a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    int64_t era, yoe, doy, doe;
-    y -= m <= 2;
-    era = (y >= 0 ? y : y - 399) / 400;
-    yoe = y - era * 400;
-    doy = (153 * (int64_t)(m + (m > 2 ? (unsigned)-3 : 9u)) + 2) / 5 + d - 1;
-    doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 /* The date this file was compiled, from __DATE__ ("Mmm dd yyyy"). */
 static int64_t build_time(void)
 {
     static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     const char *date = __DATE__;
-    unsigned m = 1, d = 0, i;
-    int64_t y = 0;
+    rvk_civil_time c;
+    int64_t t = 0;
+    unsigned i;
+
+    memset(&c, 0, sizeof c);
+    c.month = 1;
     for (i = 0; i < 12; i++) {
         if (memcmp(date, months + 3 * i, 3) == 0) {
-            m = i + 1;
+            c.month = (uint8_t)(i + 1);
         }
     }
-    d = (date[4] == ' ' ? 0u : (unsigned)(date[4] - '0')) * 10u +
-        (unsigned)(date[5] - '0');
+    c.day = (uint8_t)((date[4] == ' ' ? 0 : (date[4] - '0') * 10) + (date[5] - '0'));
     for (i = 7; i < 11; i++) {
-        y = y * 10 + (date[i] - '0');
+        c.year = c.year * 10 + (date[i] - '0');
     }
-    return days_from_civil(y, m, d) * 86400;
+    /* A compiler's own date is always a valid calendar date. */
+    (void)rvk_time_from_civil(&c, &t);
+    return t;
 }
 
 static int64_t certificate_time(const rvk_tls *t)
@@ -181,6 +175,7 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     br_ssl_engine_context *eng;
     uint8_t seed[32];
     int64_t now;
+    uint32_t now32;
     bool resume, closed, by_address;
     size_t name_len, addr_len = 0;
     uint8_t addr[16];
@@ -219,10 +214,13 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
         rvk_tls_ip_x509_init(&t->ipx, &t->xc.vtable, addr, addr_len);
         br_ssl_engine_set_x509(eng, &t->ipx.vtable);
     }
+    /* 32-bit arithmetic on purpose: a 64-bit division would link a
+     * ~1 KB libgcc helper into firmware. Unix time fits in 32 unsigned
+     * bits until 2106; later clocks are held there. */
     now = certificate_time(t);
-    br_x509_minimal_set_time(&t->xc,
-                             (uint32_t)(now / 86400) + DAYS_TO_UNIX_EPOCH,
-                             (uint32_t)(now % 86400));
+    now32 = now > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)now;
+    br_x509_minimal_set_time(&t->xc, now32 / 86400u + DAYS_TO_UNIX_EPOCH,
+                             now32 % 86400u);
 
     /* BearSSL would fall back to the OS seeder, which a microcontroller
      * lacks; the port's entropy works everywhere. */
@@ -234,7 +232,8 @@ static rvk_err tls_connect(void *ctx, const char *host, uint16_t port,
     br_ssl_engine_inject_entropy(eng, seed, sizeof seed);
     rvk_wipe(seed, sizeof seed);
 
-    resume = t->have_session && strcmp(t->session_name, server_name) == 0;
+    resume = t->have_session &&
+             memcmp(t->session_name, server_name, name_len + 1) == 0;
     if (resume) {
         br_ssl_engine_set_session_parameters(eng, &t->session);
     }

@@ -53,8 +53,9 @@ static void der_push(void *ctx, const void *buf, size_t len)
 
 static bool is_cert_name(const char *name)
 {
-    return strcmp(name, "CERTIFICATE") == 0 ||
-           strcmp(name, "X509 CERTIFICATE") == 0;
+    size_t n = strlen(name);
+    return (n == 11 && memcmp(name, "CERTIFICATE", 11) == 0) ||
+           (n == 16 && memcmp(name, "X509 CERTIFICATE", 16) == 0);
 }
 
 /* The certificate block just ended: turn it into an anchor. */

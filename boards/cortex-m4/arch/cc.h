@@ -15,6 +15,8 @@
 #define LWIP_PROVIDE_ERRNO 1
 #define LWIP_TIMEVAL_PRIVATE 1
 #define BYTE_ORDER LITTLE_ENDIAN
+/* lwIP's own character tests: newlib's <ctype.h> pulls a 257-byte table. */
+#define LWIP_NO_CTYPE_H 1
 
 uint32_t m4_lwip_rand(void);
 void m4_lwip_assert(const char *msg);
