@@ -3,8 +3,9 @@
  * transport (port/lwip) needs, sized for one TLS connection at a time.
  *
  * Same transport options as boards/host-sim/lwipopts.h (threads, core
- * locking, sockets with select and timeouts, IPv4 + TCP only); pools and
- * windows are small. All memory is static: lwIP's heap is a static array
+ * locking, sockets with select, IPv4 + TCP only), minus socket timeouts:
+ * the transport waits in lwip_select on non-blocking sockets and never
+ * sets SO_RCVTIMEO/SO_SNDTIMEO. Pools and windows are small. All memory is static: lwIP's heap is a static array
  * of MEM_SIZE bytes, every other object comes from fixed memp pools.
  */
 #ifndef RVK_M4_LWIPOPTS_H
@@ -24,8 +25,8 @@
 #define LWIP_POSIX_SOCKETS_IO_NAMES     0
 #define LWIP_SOCKET_SELECT              1
 #define LWIP_SOCKET_POLL                0
-#define LWIP_SO_RCVTIMEO                1
-#define LWIP_SO_SNDTIMEO                1
+#define LWIP_SO_RCVTIMEO                0
+#define LWIP_SO_SNDTIMEO                0
 #define LWIP_TCP_KEEPALIVE              0
 #define LWIP_NETIF_API                  0
 
