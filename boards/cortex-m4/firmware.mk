@@ -219,12 +219,16 @@ $(M4)/rvk-test.out: $(M4_TEST_ELF)
 size: $(FOOTPRINT)
 	@cat $(FOOTPRINT)
 $(FOOTPRINT): $(M4_APP_ELF) $(M4_TEST_ELF) $(M4)/rvk-test.out $(M4_FULL_APP_ELF) $(M4)/rvk-full-app.out \
-		$(M4)/rvk-test-small.out $(M4_FULL_ELF) tools/footprint.py tools/stack_usage.py
+		$(M4)/rvk-test-small.out $(M4_FULL_ELF) $(M4)/obj/net/lan9118.o \
+		$(wildcard $(M4)/net-metrics.txt) tools/footprint.py tools/stack_usage.py
 	@mkdir -p $(dir $@)
 	@python3 tools/footprint.py --build $(M4) --app $(M4_APP_ELF) --test $(M4_TEST_ELF) \
 		--run $(M4)/rvk-test.out --cc $(M4_CC) --src src --out $@ \
 		--full $(M4_FULL_APP_ELF) --full-run $(M4)/rvk-full-app.out \
-		--small-run $(M4)/rvk-test-small.out --anchors $(M4_ANCHORS)
+		--small-run $(M4)/rvk-test-small.out --anchors $(M4_ANCHORS) \
+		--net-metrics $(M4)/net-metrics.txt --net-driver $(M4)/obj/net/lan9118.o
 	@echo "  GEN     $@"
 
 firmware-test: $(M4_SMALL_ELF) $(M4_FULL_ELF)
+
+include boards/cortex-m4/net.mk

@@ -34,6 +34,9 @@ static int current;
 static uint64_t idle_stack[32];
 
 uint32_t *rtos_switch(uint32_t *sp);
+#ifdef RTOS_IDLE_STATS
+static uint32_t *pick_next(void);
+#endif
 void SysTick_Handler(void);
 void PendSV_Handler(void);
 
@@ -142,11 +145,61 @@ static bool runnable(rtos_thread *t)
     return false;
 }
 
+#ifdef RTOS_IDLE_STATS
+/* SysTick counts (CPU_HZ) since start, exact to one count: the tick
+ * counter plus the down-counter, and a wrap whose interrupt is still
+ * pending (interrupts off) from ICSR.PENDSTSET. Interrupts must be off. */
+#define SCB_ICSR_PENDSTSET (1u << 26)
+#define COUNTS_PER_TICK (CPU_HZ / RTOS_TICK_HZ)
+static uint64_t fine_now(void)
+{
+    uint32_t cvr = SYST_CVR;
+    uint64_t t = ticks;
+    if (SCB_ICSR & SCB_ICSR_PENDSTSET) {
+        cvr = SYST_CVR; /* after the wrap: consistent with the extra tick */
+        t++;
+    }
+    return t * COUNTS_PER_TICK + (COUNTS_PER_TICK - 1u - cvr);
+}
+
+static uint64_t idle_counts, idle_since;
+
+uint64_t rtos_counts(void)
+{
+    uint32_t prev = rtos_lock();
+    uint64_t t = fine_now();
+    rtos_unlock(prev);
+    return t;
+}
+
+uint64_t rtos_idle_counts(void)
+{
+    uint32_t prev = rtos_lock();
+    uint64_t t = idle_counts + (current == 0 ? fine_now() - idle_since : 0);
+    rtos_unlock(prev);
+    return t;
+}
+#endif
+
 /* Called by PendSV with interrupts off: save sp, pick the next thread
  * round-robin (the idle thread, slot 0, only when nobody else can run). */
 uint32_t *rtos_switch(uint32_t *sp)
 {
     threads[current].sp = sp;
+#ifdef RTOS_IDLE_STATS
+    if (current == 0) {
+        idle_counts += fine_now() - idle_since;
+    }
+    uint32_t *next = pick_next();
+    if (current == 0) {
+        idle_since = fine_now();
+    }
+    return next;
+}
+
+static uint32_t *pick_next(void)
+{
+#endif
     for (int k = 1; k <= RTOS_MAX_THREADS; k++) {
         int i = (current + k) % RTOS_MAX_THREADS;
         if (i != 0 && runnable(&threads[i])) {

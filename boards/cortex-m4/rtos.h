@@ -76,6 +76,18 @@ void rtos_wake_all(const void *obj);
 /* rtos_yield - let the other ready threads run. */
 void rtos_yield(void);
 
+#ifdef RTOS_IDLE_STATS
+/*
+ * Built with -DRTOS_IDLE_STATS (the network test image only): SysTick
+ * counts (25 MHz) since start, and how many of them the idle thread was
+ * running. Under QEMU -icount shift=0 one count is 40 instructions, so
+ * (counts - idle) * 40 over an interval is the instructions every thread
+ * executed in it, whatever time was spent waiting for the network.
+ */
+uint64_t rtos_counts(void);
+uint64_t rtos_idle_counts(void);
+#endif
+
 /* Deepest use of each thread's stack so far (painted at creation). */
 size_t rtos_stack_peak(int thread);
 
