@@ -322,7 +322,7 @@ void rvk_json_stream_init(rvk_json_stream *s,
                           rvk_json_scalar *scalars, size_t scalar_count,
                           rvk_json_array *arrays, size_t array_count)
 {
-    memset(s, 0, offsetof(rvk_json_stream, tokens));
+    memset(s, 0, offsetof(rvk_json_stream, window));
     s->scalars = scalars;
     s->scalar_count = scalar_count;
     s->arrays = arrays;
@@ -521,24 +521,27 @@ static rvk_err resolve(rvk_json_stream *s, rvk_json_kind kind, int *capture,
     return RVK_OK;
 }
 
-/* Tokenises the completed element in the window and hands it over. */
+/* Tokenises the completed element in the window and hands it over. The
+ * tokens are live only here, so they sit in this frame, not in the stream
+ * (rvk_config.h: RVK_JSON_MAX_TOKENS sizes a stack array). */
 static rvk_err deliver(rvk_json_stream *s)
 {
     rvk_json_array *a = &s->arrays[s->capture];
     jsmn_parser parser;
+    jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     rvk_err err = RVK_OK;
 
     /* strict jsmn only ends a number or literal at a delimiter */
     s->window[s->used++] = ' ';
     jsmn_init(&parser);
-    int n = jsmn_parse(&parser, s->window, s->used, s->tokens,
+    int n = jsmn_parse(&parser, s->window, s->used, tokens,
                        RVK_JSON_MAX_TOKENS);
     if (n == JSMN_ERROR_NOMEM) {
         err = RVK_ERR_JSON_TOO_LARGE;
     } else if (n < 1) {
         err = RVK_ERR_JSON_SYNTAX; /* the scanner accepted it: not reached */
     } else {
-        rvk_json_element e = {s->window, s->tokens, n};
+        rvk_json_element e = {s->window, tokens, n};
         size_t index = a->count++;
         err = a->on_element(a->ctx, index, &e);
     }

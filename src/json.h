@@ -11,8 +11,12 @@
  * itself. Only what is registered is kept; everything else is validated
  * and skipped without being stored, however large.
  *
- * Memory: one rvk_json_stream (RVK_JSON_WINDOW bytes + RVK_JSON_MAX_TOKENS
- * jsmn tokens + a depth stack). A list of 100,000 elements uses exactly the
+ * Memory: one rvk_json_stream (RVK_JSON_WINDOW bytes + a depth stack),
+ * plus, on the stack and only while an element is being delivered,
+ * RVK_JSON_MAX_TOKENS jsmn tokens (20 B each on 32-bit targets): the
+ * tokens live in the frame of the function that runs jsmn on a completed
+ * element and calls the element callback, so that callback's stack use
+ * comes on top of them. A list of 100,000 elements uses exactly the
  * RAM of a list of one: each element is tokenised by jsmn inside the
  * sliding window, delivered, and the window is compacted (unread bytes
  * moved to the front, offsets rebased). Input is consumed as it arrives,
@@ -88,7 +92,8 @@ typedef struct rvk_json_scalar {
 /* One array element, valid only during the callback. */
 typedef struct rvk_json_element {
     const char *text;        /* the window */
-    const jsmntok_t *tokens; /* tokens[0] is the element */
+    const jsmntok_t *tokens; /* tokens[0] is the element; the array is on
+                                the stack of the caller of the callback */
     int count;               /* tokens used by the element */
 } rvk_json_element;
 
@@ -154,7 +159,6 @@ typedef struct rvk_json_stream {
     uint16_t cont;        /* registrations continuing below the last key */
     rvk_json_strdec str;
     size_t used;          /* bytes held in window */
-    jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     char window[RVK_JSON_WINDOW];
 } rvk_json_stream;
 
