@@ -126,9 +126,9 @@ typedef struct rvk_json_strdec {
     uint16_t unit;  /* \u code unit being read */
     uint16_t high;  /* pending high surrogate, 0 if none */
     uint8_t state;
-    uint8_t need;   /* UTF-8 continuation bytes still expected */
+    uint8_t count;  /* UTF-8 continuation bytes still expected, or hex
+                       digits read so far in \u */
     uint8_t lo, hi; /* allowed range of the next continuation byte */
-    uint8_t hex;    /* hex digits read so far in \u */
 } rvk_json_strdec;
 
 typedef struct rvk_json_stream {
@@ -140,12 +140,11 @@ typedef struct rvk_json_stream {
     /* private: the scanner, path stack and window */
     uint8_t mode;         /* what the scanner expects next */
     uint8_t sub;          /* number grammar state, or literal position */
-    uint8_t literal;      /* which of true/false/null is being read */
     uint8_t depth;        /* open containers */
     uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
     bool in_key;          /* the string being read is a member name */
-    bool key_match;       /* ... and is decoded into the window to match */
-    bool key_overflow;    /* ... but did not fit: it matches nothing */
+    bool key_match;       /* ... and is decoded into the window to match
+                             (cleared when it does not fit: no match) */
     bool in_element;      /* bytes go to the window as part of an element */
     int8_t sink;          /* scalar receiving the current value, -1 none */
     int8_t capture;       /* array whose elements are captured, -1 none */
