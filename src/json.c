@@ -36,223 +36,192 @@
 #error "RVK_JSON_MAX_TOKENS must be at least 1"
 #endif
 
-/* What the scanner expects next. */
+/*
+ * What the scanner expects next. The structural modes are sets of what may
+ * come (0 = the top-level value closed: whitespace only); the value modes
+ * say which value is being read.
+ */
 enum {
-    MODE_VALUE,          /* a value (after ':' or ',' in an array, or top) */
-    MODE_VALUE_OR_CLOSE, /* a value or ']' (just after '[') */
-    MODE_KEY,            /* a member name (after ',' in an object) */
-    MODE_KEY_OR_CLOSE,   /* a member name or '}' (just after '{') */
-    MODE_COLON,
-    MODE_AFTER,          /* ',' or the container's close */
-    MODE_STRING,
-    MODE_NUMBER,
-    MODE_LITERAL,
-    MODE_DONE            /* top-level value closed: whitespace only */
+    M_VALUE = 1,    /* a value (after ':' or ',' in an array, or at the top) */
+    M_CLOSE = 2,    /* the container's close */
+    M_KEY = 4,      /* a member name */
+    M_COLON = 8,
+    M_COMMA = 16,
+    M_STRING = 32,  /* inside a string, member name or value */
+    M_NUMBER = 64,
+    M_LITERAL = 128
 };
 
-/* Number grammar (RFC 8259 section 6). */
+/*
+ * Number grammar (RFC 8259 section 6): states, and per state the next one
+ * for each class of byte (num_class), 4 bits each. N_END: the number is
+ * complete and the byte belongs to what follows; N_BAD: it cannot end here.
+ */
 enum {
-    NUM_MINUS,     /* "-": a digit must follow */
-    NUM_ZERO,      /* leading "0": no more integer digits */
-    NUM_INT,
-    NUM_DOT,       /* ".": a digit must follow */
-    NUM_FRAC,
-    NUM_EXP,       /* "e": sign or digit must follow */
-    NUM_EXP_SIGN,  /* "e+": a digit must follow */
-    NUM_EXP_DIGITS
+    N_MINUS,     /* "-": a digit must follow */
+    N_ZERO,      /* leading "0": no more integer digits */
+    N_INT,
+    N_DOT,       /* ".": a digit must follow */
+    N_FRAC,
+    N_EXP,       /* "e": sign or digit must follow */
+    N_EXP_SIGN,  /* "e+": a digit must follow */
+    N_EXP_DIGITS,
+    N_END = 14,
+    N_BAD = 15
 };
 
-/* String decoder states. */
-enum {
-    STR_CHAR,
-    STR_UTF8,          /* inside a multi-byte UTF-8 sequence */
-    STR_ESCAPE,        /* after '\' */
-    STR_HEX,           /* inside \uXXXX */
-    STR_LOW_BACKSLASH, /* after a high surrogate: "\" of the low one */
-    STR_LOW_U          /* after a high surrogate: "u" of the low one */
+/* classes:                  other  +-    e     .     1-9   0 */
+static const uint32_t number_next[8] = {
+    0xFFFF21u, /* N_MINUS */
+    0xEE53EEu, /* N_ZERO */
+    0xEE5322u, /* N_INT */
+    0xFFFF44u, /* N_DOT */
+    0xEE5E44u, /* N_FRAC */
+    0xF6FF77u, /* N_EXP */
+    0xFFFF77u, /* N_EXP_SIGN */
+    0xEEEE77u  /* N_EXP_DIGITS */
 };
 
-enum { DEC_BAD = -1, DEC_MORE = 0, DEC_END = 1 };
+static unsigned num_class(unsigned c)
+{
+    if (c == '0') {
+        return 0;
+    }
+    if (c - '1' < 9u) {
+        return 1;
+    }
+    if (c == '.') {
+        return 2;
+    }
+    if ((c | 0x20u) == 'e') {
+        return 3;
+    }
+    return c == '+' || c == '-' ? 4 : 5;
+}
 
-static const char *const literal_text[3] = {"true", "false", "null"};
+/* The literals, read by position: a literal ends at its NUL. */
+static const char literals[] = "true\0false\0null";
+
+/* String decoder states. A pending high surrogate (high != 0) makes STR_CHAR
+ * accept only the '\' and STR_ESCAPE only the 'u' of its low half. */
+enum { STR_CHAR, STR_UTF8, STR_ESCAPE, STR_HEX };
+
+/* dec_step results besides 0..4 decoded bytes */
+enum { DEC_BAD = -1, DEC_END = 8 };
 
 /* ---- string decoder ---------------------------------------------------- */
 
-static void dec_reset(rvk_json_strdec *d)
+static int utf8_encode(uint32_t cp, uint8_t *out)
 {
-    memset(d, 0, sizeof *d);
-}
-
-static size_t utf8_encode(uint32_t cp, uint8_t out[4])
-{
+    int n;
     if (cp < 0x80u) {
         out[0] = (uint8_t)cp;
         return 1;
     }
-    if (cp < 0x800u) {
-        out[0] = (uint8_t)(0xC0u | (cp >> 6));
-        out[1] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 2;
+    n = cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
+    for (int i = n - 1; i > 0; i--) {
+        out[i] = (uint8_t)(0x80u | (cp & 0x3Fu));
+        cp >>= 6;
     }
-    if (cp < 0x10000u) {
-        out[0] = (uint8_t)(0xE0u | (cp >> 12));
-        out[1] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-        out[2] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        return 3;
-    }
-    out[0] = (uint8_t)(0xF0u | (cp >> 18));
-    out[1] = (uint8_t)(0x80u | ((cp >> 12) & 0x3Fu));
-    out[2] = (uint8_t)(0x80u | ((cp >> 6) & 0x3Fu));
-    out[3] = (uint8_t)(0x80u | (cp & 0x3Fu));
-    return 4;
-}
-
-/* Starts a multi-byte sequence; the ranges exclude overlong forms,
- * UTF-16 surrogates (ED A0..BF) and code points above U+10FFFF. */
-static int dec_lead(rvk_json_strdec *d, uint8_t c)
-{
-    d->lo = 0x80;
-    d->hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        d->need = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        d->need = 2;
-        if (c == 0xE0) {
-            d->lo = 0xA0;
-        } else if (c == 0xED) {
-            d->hi = 0x9F;
-        }
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        d->need = 3;
-        if (c == 0xF0) {
-            d->lo = 0x90;
-        } else if (c == 0xF4) {
-            d->hi = 0x8F;
-        }
-    } else {
-        return DEC_BAD;
-    }
-    d->state = STR_UTF8;
-    return DEC_MORE;
-}
-
-static int dec_unit_done(rvk_json_strdec *d, uint8_t out[4], size_t *n)
-{
-    uint16_t u = d->unit;
-    d->state = STR_CHAR;
-    if (d->high != 0) {
-        if (u < 0xDC00u || u > 0xDFFFu) {
-            return DEC_BAD;
-        }
-        uint32_t cp = 0x10000u + (((uint32_t)d->high - 0xD800u) << 10) +
-                      ((uint32_t)u - 0xDC00u);
-        d->high = 0;
-        *n = utf8_encode(cp, out);
-        return DEC_MORE;
-    }
-    if (u >= 0xD800u && u <= 0xDBFFu) {
-        d->high = u;
-        d->state = STR_LOW_BACKSLASH;
-        return DEC_MORE;
-    }
-    if (u >= 0xDC00u && u <= 0xDFFFu) {
-        return DEC_BAD;
-    }
-    *n = utf8_encode(u, out);
-    return DEC_MORE;
+    out[0] = (uint8_t)(cp | (0xF00u >> n)); /* C0, E0 or F0 */
+    return n;
 }
 
 /*
  * Feeds one byte of a string body (after the opening quote). Returns
- * DEC_END at the closing quote, DEC_BAD on invalid input, else DEC_MORE
- * with *n (0..4) decoded bytes in out.
+ * DEC_END at the closing quote, DEC_BAD on invalid input, else the number
+ * of decoded bytes (0..4) written to out.
  */
-static int dec_step(rvk_json_strdec *d, uint8_t c, uint8_t out[4], size_t *n)
+static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
 {
-    int v;
-    *n = 0;
+    static const char escapes[] = "\"\\/bfnrtu";
+    static const char unescaped[] = "\"\\/\b\f\n\r\t";
+    unsigned i;
+
     switch (d->state) {
-    case STR_CHAR:
-        if (c == '"') {
-            return DEC_END;
-        }
-        if (c == '\\') {
-            d->state = STR_ESCAPE;
-            return DEC_MORE;
-        }
-        if (c < 0x20) {
-            return DEC_BAD;
-        }
-        if (c >= 0x80 && dec_lead(d, c) != DEC_MORE) {
-            return DEC_BAD;
-        }
-        out[0] = c;
-        *n = 1;
-        return DEC_MORE;
     case STR_UTF8:
         if (c < d->lo || c > d->hi) {
             return DEC_BAD;
         }
         d->lo = 0x80;
         d->hi = 0xBF;
-        if (--d->need == 0) {
+        if (--d->count == 0) {
             d->state = STR_CHAR;
         }
-        out[0] = c;
-        *n = 1;
-        return DEC_MORE;
+        break;
     case STR_ESCAPE:
-        d->state = STR_CHAR;
-        switch (c) {
-        case '"': case '\\': case '/': out[0] = c; break;
-        case 'b': out[0] = '\b'; break;
-        case 'f': out[0] = '\f'; break;
-        case 'n': out[0] = '\n'; break;
-        case 'r': out[0] = '\r'; break;
-        case 't': out[0] = '\t'; break;
-        case 'u':
-            d->state = STR_HEX;
-            d->hex = 0;
-            d->unit = 0;
-            return DEC_MORE;
-        default:
+        for (i = 0; i < 9 && c != (uint8_t)escapes[i]; i++) {
+        }
+        if (i == 9 || (d->high != 0 && i != 8)) {
             return DEC_BAD;
         }
-        *n = 1;
-        return DEC_MORE;
-    case STR_HEX:
-        v = rvk_char_hex_value(c);
+        if (i == 8) {
+            d->state = STR_HEX;
+            d->count = 0;
+            d->unit = 0;
+            return 0;
+        }
+        d->state = STR_CHAR;
+        out[0] = (uint8_t)unescaped[i];
+        return 1;
+    case STR_HEX: {
+        int v = rvk_char_hex_value((unsigned char)c);
+        uint32_t u;
         if (v < 0) {
             return DEC_BAD;
         }
-        d->unit = (uint16_t)((unsigned)d->unit << 4 | (unsigned)v);
-        if (++d->hex < 4) {
-            return DEC_MORE;
+        u = (uint32_t)d->unit << 4 | (unsigned)v;
+        d->unit = (uint16_t)u;
+        if (++d->count < 4) {
+            return 0;
         }
-        return dec_unit_done(d, out, n);
-    case STR_LOW_BACKSLASH:
-        if (c != '\\') {
+        d->state = STR_CHAR;
+        if (d->high != 0) {
+            if ((u & 0xFC00u) != 0xDC00u) {
+                return DEC_BAD;
+            }
+            u = 0x10000u + (((uint32_t)d->high - 0xD800u) << 10) + (u - 0xDC00u);
+            d->high = 0;
+        } else if ((u & 0xFC00u) == 0xD800u) {
+            d->high = (uint16_t)u;
+            return 0;
+        } else if ((u & 0xFC00u) == 0xDC00u) {
             return DEC_BAD;
         }
-        d->state = STR_LOW_U;
-        return DEC_MORE;
-    default: /* STR_LOW_U */
-        if (c != 'u') {
-            return DEC_BAD;
-        }
-        d->state = STR_HEX;
-        d->hex = 0;
-        d->unit = 0;
-        return DEC_MORE;
+        return utf8_encode(u, out);
     }
+    default: /* STR_CHAR */
+        if (d->high != 0 && c != '\\') {
+            return DEC_BAD;
+        }
+        if (c == '"') {
+            return DEC_END;
+        }
+        if (c == '\\') {
+            d->state = STR_ESCAPE;
+            return 0;
+        }
+        if (c < 0x20) {
+            return DEC_BAD;
+        }
+        if (c >= 0x80) {
+            /* the ranges exclude overlong forms, UTF-16 surrogates
+             * (ED A0..BF) and code points above U+10FFFF */
+            if (c < 0xC2 || c > 0xF4) {
+                return DEC_BAD;
+            }
+            d->count = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+            d->lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+            d->hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+            d->state = STR_UTF8;
+        }
+        break;
+    }
+    out[0] = (uint8_t)c;
+    return 1;
 }
 
 /* ---- registrations ------------------------------------------------------ */
-
-static size_t reg_count(const rvk_json_stream *s)
-{
-    return s->scalar_count + s->array_count;
-}
 
 static const char *reg_path(const rvk_json_stream *s, size_t i)
 {
@@ -261,31 +230,41 @@ static const char *reg_path(const rvk_json_stream *s, size_t i)
 }
 
 /*
- * Members in a path, or 0 if it is empty, has an empty member, or has a
- * member longer than the window (names are matched in the window, so such
- * a member could never be found).
+ * A path is 1..RVK_JSON_MAX_PATH_PARTS members of 1..RVK_JSON_WINDOW bytes
+ * (names are matched in the window, so a longer one could never be found).
  */
-static size_t path_parts(const char *p)
+static bool path_valid(const char *p)
 {
-    size_t parts = 1;
+    size_t parts = 0;
     size_t member = 0;
-    for (; *p != '\0'; p++) {
-        if (*p == '.') {
+    for (;; p++) {
+        if (*p == '.' || *p == '\0') {
             if (member == 0) {
-                return 0;
+                return false;
             }
             parts++;
             member = 0;
+            if (*p == '\0') {
+                return parts <= RVK_JSON_MAX_PATH_PARTS;
+            }
         } else if (++member > RVK_JSON_WINDOW) {
-            return 0;
+            return false;
         }
     }
-    return member == 0 ? 0 : parts;
+}
+
+static bool same_path(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
 }
 
 static bool registrations_valid(const rvk_json_stream *s)
 {
-    size_t n = reg_count(s);
+    size_t n = s->scalar_count + s->array_count;
     if ((s->scalar_count > 0 && s->scalars == NULL) ||
         (s->array_count > 0 && s->arrays == NULL) ||
         n > RVK_JSON_MAX_REGISTRATIONS) {
@@ -293,15 +272,11 @@ static bool registrations_valid(const rvk_json_stream *s)
     }
     for (size_t i = 0; i < n; i++) {
         const char *p = reg_path(s, i);
-        if (p == NULL) {
-            return false;
-        }
-        size_t parts = path_parts(p);
-        if (parts == 0 || parts > RVK_JSON_MAX_PATH_PARTS) {
+        if (p == NULL || !path_valid(p)) {
             return false;
         }
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(p, reg_path(s, j)) == 0) {
+            if (same_path(p, reg_path(s, j))) {
                 return false;
             }
         }
@@ -322,13 +297,12 @@ void rvk_json_stream_init(rvk_json_stream *s,
                           rvk_json_scalar *scalars, size_t scalar_count,
                           rvk_json_array *arrays, size_t array_count)
 {
-    memset(s, 0, offsetof(rvk_json_stream, tokens));
+    memset(s, 0, offsetof(rvk_json_stream, window));
     s->scalars = scalars;
     s->scalar_count = scalar_count;
     s->arrays = arrays;
     s->array_count = array_count;
-    s->err = RVK_OK;
-    s->mode = MODE_VALUE;
+    s->mode = M_VALUE;
     s->sink = -1;
     s->capture = -1;
     if (!registrations_valid(s)) {
@@ -336,10 +310,11 @@ void rvk_json_stream_init(rvk_json_stream *s,
         return;
     }
     for (size_t i = 0; i < scalar_count; i++) {
-        scalars[i].out[0] = '\0';
-        scalars[i].len = 0;
-        scalars[i].kind = (rvk_json_kind)0;
-        scalars[i].found = false;
+        rvk_json_scalar *sc = &scalars[i];
+        sc->out[0] = '\0';
+        sc->len = 0;
+        sc->kind = (rvk_json_kind)0;
+        sc->found = false;
     }
     for (size_t i = 0; i < array_count; i++) {
         arrays[i].count = 0;
@@ -347,12 +322,7 @@ void rvk_json_stream_init(rvk_json_stream *s,
     }
 }
 
-/* ---- scanner helpers ---------------------------------------------------- */
-
-static bool is_space(uint8_t c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+/* ---- scanner ------------------------------------------------------------ */
 
 static bool top_is_array(const rvk_json_stream *s)
 {
@@ -360,34 +330,14 @@ static bool top_is_array(const rvk_json_stream *s)
     return (((unsigned)s->is_array[level / 8u] >> (level % 8u)) & 1u) != 0;
 }
 
+/* Registrations still matching at the innermost object (depth >= 1). */
 static uint16_t level_match(const rvk_json_stream *s)
 {
-    /* only called inside an object, so depth >= 1 */
     return s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
 }
 
-static rvk_err push(rvk_json_stream *s, bool array, uint16_t match)
-{
-    if (s->depth >= RVK_JSON_MAX_DEPTH) {
-        return RVK_ERR_JSON_DEPTH;
-    }
-    unsigned level = s->depth;
-    uint8_t bit = (uint8_t)(1u << (level % 8u));
-    if (array) {
-        s->is_array[level / 8u] |= bit;
-    } else {
-        s->is_array[level / 8u] &= (uint8_t)~bit;
-    }
-    s->depth++;
-    if (s->depth <= RVK_JSON_MAX_PATH_PARTS) {
-        s->match[s->depth - 1] = match;
-        s->seen[s->depth - 1] = 0;
-    }
-    return RVK_OK;
-}
-
 /* Appends a byte of the element being captured (no-op outside one). One
- * byte of the window stays free for the terminator deliver() adds. */
+ * byte of the window stays free for the delimiter deliver() adds. */
 static rvk_err keep(rvk_json_stream *s, uint8_t c)
 {
     if (!s->in_element) {
@@ -400,9 +350,23 @@ static rvk_err keep(rvk_json_stream *s, uint8_t c)
     return RVK_OK;
 }
 
-/* Appends decoded bytes to the registered scalar being read, if any. */
-static rvk_err sink_put(rvk_json_stream *s, const uint8_t *b, size_t n)
+/* Decoded bytes of a value go to the registered scalar being read, if any;
+ * those of a member name to the window while it may match a path. */
+static rvk_err put(rvk_json_stream *s, const uint8_t *b, size_t n)
 {
+    if (s->in_key) {
+        if (!s->key_match) {
+            return RVK_OK;
+        }
+        if (n > RVK_JSON_WINDOW - s->used) {
+            s->key_match = false; /* longer than any path member can be */
+            s->used = 0;
+            return RVK_OK;
+        }
+        memcpy(s->window + s->used, b, n);
+        s->used += n;
+        return RVK_OK;
+    }
     if (s->sink < 0) {
         return RVK_OK;
     }
@@ -415,132 +379,69 @@ static rvk_err sink_put(rvk_json_stream *s, const uint8_t *b, size_t n)
     return RVK_OK;
 }
 
-static void key_put(rvk_json_stream *s, const uint8_t *b, size_t n)
-{
-    if (!s->key_match || s->key_overflow) {
-        return;
-    }
-    if (n > RVK_JSON_WINDOW - s->used) {
-        s->key_overflow = true; /* longer than any path member can be */
-        return;
-    }
-    memcpy(s->window + s->used, b, n);
-    s->used += n;
-}
-
 /*
- * A member name just ended at an object level that some registrations
- * still match: keep those whose next path member equals it.
+ * A member name (in the window) just ended at an object level that some
+ * registrations still match: keep those whose next path member equals it.
  */
 static rvk_err key_done(rvk_json_stream *s)
 {
-    uint16_t candidates = level_match(s);
+    unsigned level = (unsigned)s->depth - 1u; /* < RVK_JSON_MAX_PATH_PARTS */
     size_t klen = s->used;
-    const char *key = s->window;
-    uint16_t leaf = 0;
-    uint16_t cont = 0;
+    unsigned leaf = 0;
+    unsigned cont = 0;
 
-    s->key_match = false;
     s->used = 0;
-    if (s->key_overflow) {
-        return RVK_OK;
-    }
-    for (size_t r = 0; r < reg_count(s); r++) {
-        uint16_t bit = (uint16_t)(1u << r);
-        if ((candidates & bit) == 0) {
+    for (unsigned r = 0; r < s->scalar_count + s->array_count; r++) {
+        unsigned bit = 1u << r;
+        if ((s->match[level] & bit) == 0) {
             continue;
         }
         /* skip the members already matched: one per enclosing level */
         const char *p = reg_path(s, r);
-        for (unsigned dots = 1; dots < s->depth; p++) {
-            if (*p == '.') {
-                dots++;
-            }
+        for (unsigned dots = 0; dots < level; p++) {
+            dots += *p == '.';
         }
         size_t i = 0;
         /* a '.' in the key never matches: "a.b" is not the path a -> b */
-        while (i < klen && p[i] != '\0' && p[i] != '.' && p[i] == key[i]) {
+        while (i < klen && p[i] == s->window[i] && p[i] != '.' && p[i] != '\0') {
             i++;
         }
-        if (i < klen) {
-            continue;
-        }
-        if (p[i] == '\0') {
-            leaf |= bit;
-        } else if (p[i] == '.') {
-            cont |= bit;
+        if (i == klen) {
+            leaf |= p[i] == '\0' ? bit : 0;
+            cont |= p[i] == '.' ? bit : 0;
         }
     }
-    uint16_t *seen = &s->seen[s->depth - 1];
-    if (((leaf | cont) & *seen) != 0) {
+    if (((leaf | cont) & s->seen[level]) != 0) {
         return RVK_ERR_JSON_DUPLICATE;
     }
-    *seen = (uint16_t)(*seen | leaf | cont);
-    s->leaf = leaf;
-    s->cont = cont;
+    s->seen[level] = (uint16_t)(s->seen[level] | leaf | cont);
+    s->leaf = (uint16_t)leaf;
+    s->cont = (uint16_t)cont;
     return RVK_OK;
 }
 
-/*
- * The value at a registered path starts with kind: check it against the
- * registrations ending here. *next receives the registrations to keep
- * matching inside it (only an object can hold more members).
- */
-static rvk_err resolve(rvk_json_stream *s, rvk_json_kind kind, int *capture,
-                       uint16_t *next)
-{
-    /* an object where a scalar or array was registered is fine as long as
-     * another registration looks inside it ("data" vs "data.items") */
-    bool looked_into = kind == RVK_JSON_OBJECT && s->cont != 0;
-    for (size_t r = 0; r < reg_count(s); r++) {
-        if ((s->leaf & (1u << r)) == 0) {
-            continue;
-        }
-        if (r < s->scalar_count) {
-            rvk_json_scalar *sc = &s->scalars[r];
-            if (((unsigned)kind & sc->accept) != 0) {
-                s->sink = (int8_t)r;
-                sc->kind = kind;
-                sc->len = 0;
-            } else if (!looked_into) {
-                return RVK_ERR_JSON_TYPE;
-            }
-        } else {
-            rvk_json_array *a = &s->arrays[r - s->scalar_count];
-            if (kind == RVK_JSON_ARRAY) {
-                *capture = (int)(r - s->scalar_count);
-                a->found = true;
-            } else if (kind == RVK_JSON_NULL && a->allow_null) {
-                a->found = true;
-            } else if (!looked_into) {
-                return RVK_ERR_JSON_TYPE;
-            }
-        }
-    }
-    *next = kind == RVK_JSON_OBJECT ? s->cont : 0;
-    return RVK_OK;
-}
-
-/* Tokenises the completed element in the window and hands it over. */
+/* Tokenises the completed element in the window and hands it over. The
+ * tokens are live only here, so they sit in this frame, not in the stream
+ * (rvk_config.h: RVK_JSON_MAX_TOKENS sizes a stack array). */
 static rvk_err deliver(rvk_json_stream *s)
 {
     rvk_json_array *a = &s->arrays[s->capture];
     jsmn_parser parser;
-    rvk_err err = RVK_OK;
+    jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
+    rvk_err err;
 
     /* strict jsmn only ends a number or literal at a delimiter */
     s->window[s->used++] = ' ';
     jsmn_init(&parser);
-    int n = jsmn_parse(&parser, s->window, s->used, s->tokens,
+    int n = jsmn_parse(&parser, s->window, s->used, tokens,
                        RVK_JSON_MAX_TOKENS);
     if (n == JSMN_ERROR_NOMEM) {
         err = RVK_ERR_JSON_TOO_LARGE;
     } else if (n < 1) {
         err = RVK_ERR_JSON_SYNTAX; /* the scanner accepted it: not reached */
     } else {
-        rvk_json_element e = {s->window, s->tokens, n};
-        size_t index = a->count++;
-        err = a->on_element(a->ctx, index, &e);
+        rvk_json_element e = {s->window, tokens, n};
+        err = a->on_element(a->ctx, a->count++, &e);
     }
     rvk_wipe(s->window, s->used); /* elements may carry credentials */
     s->used = 0;
@@ -560,173 +461,121 @@ static rvk_err value_done(rvk_json_stream *s)
     if (s->in_element && s->depth == s->capture_depth) {
         err = deliver(s);
     }
-    s->mode = s->depth == 0 ? MODE_DONE : MODE_AFTER;
+    s->mode = s->depth == 0 ? 0 : M_COMMA | M_CLOSE;
     return err;
 }
 
+/*
+ * A value starts with c where one may. At a registered path its kind is
+ * checked against the registration ending there; an object where a scalar
+ * or array was registered is fine as long as another registration looks
+ * inside it ("data" vs "data.items").
+ */
 static rvk_err start_value(rvk_json_stream *s, uint8_t c)
 {
-    rvk_json_kind kind;
-    uint16_t next = 0;
-    int capture = -1;
-    rvk_err err = RVK_OK;
+    static const char starts[] = "{[\"tfn";
+    static const uint8_t kinds[] = {RVK_JSON_OBJECT, RVK_JSON_ARRAY, RVK_JSON_STRING,
+                                    RVK_JSON_BOOL, RVK_JSON_BOOL, RVK_JSON_NULL};
+    unsigned kind = RVK_JSON_NUMBER;
+    unsigned i;
+    rvk_err err;
 
-    switch (c) {
-    case '{': kind = RVK_JSON_OBJECT; break;
-    case '[': kind = RVK_JSON_ARRAY; break;
-    case '"': kind = RVK_JSON_STRING; break;
-    case 't': case 'f': kind = RVK_JSON_BOOL; break;
-    case 'n': kind = RVK_JSON_NULL; break;
-    default:
-        if (c != '-' && (c < '0' || c > '9')) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        kind = RVK_JSON_NUMBER;
-        break;
+    for (i = 0; i < 6 && c != (uint8_t)starts[i]; i++) {
     }
+    if (i < 6) {
+        kind = kinds[i];
+    } else if (c != '-' && (unsigned)(c - '0') > 9u) {
+        return RVK_ERR_JSON_SYNTAX;
+    }
+    /* registrations to keep matching inside: only an object has members */
+    unsigned next = kind == RVK_JSON_OBJECT ? s->cont : 0;
     if (s->depth == 0) {
         if (kind != RVK_JSON_OBJECT) {
             return RVK_ERR_PROTO_SHAPE;
         }
-        next = (uint16_t)((1u << reg_count(s)) - 1u);
+        next = (1u << (s->scalar_count + s->array_count)) - 1u;
     } else if (s->capture >= 0 && s->depth == s->capture_depth) {
         s->in_element = true;
-    } else if ((s->leaf | s->cont) != 0) {
-        err = resolve(s, kind, &capture, &next);
+    } else if (s->leaf != 0) {
+        /* paths are distinct, so one registration at most ends here */
+        unsigned r = 0;
+        bool ok = false;
+        while ((((unsigned)s->leaf >> r) & 1u) == 0) {
+            r++;
+        }
+        if (r < s->scalar_count) {
+            rvk_json_scalar *sc = &s->scalars[r];
+            if ((kind & sc->accept) != 0) {
+                s->sink = (int8_t)r;
+                sc->kind = (rvk_json_kind)kind;
+                ok = true;
+            }
+        } else {
+            r -= (unsigned)s->scalar_count;
+            if (kind == RVK_JSON_ARRAY) {
+                s->capture = (int8_t)r;
+                s->capture_depth = (uint8_t)(s->depth + 1);
+                ok = true;
+            }
+            ok = ok || (kind == RVK_JSON_NULL && s->arrays[r].allow_null);
+            s->arrays[r].found = ok;
+        }
+        if (!ok && next == 0) {
+            return RVK_ERR_JSON_TYPE;
+        }
     }
     s->leaf = 0;
     s->cont = 0;
-    if (err == RVK_OK) {
-        err = keep(s, c);
-    }
+    err = keep(s, c);
     if (err != RVK_OK) {
         return err;
     }
-    switch (kind) {
-    case RVK_JSON_OBJECT:
-        s->mode = MODE_KEY_OR_CLOSE;
-        return push(s, false, next);
-    case RVK_JSON_ARRAY:
-        s->mode = MODE_VALUE_OR_CLOSE;
-        err = push(s, true, 0);
-        if (err == RVK_OK && capture >= 0) {
-            s->capture = (int8_t)capture;
-            s->capture_depth = s->depth;
-        }
-        return err;
-    case RVK_JSON_STRING:
-        dec_reset(&s->str);
-        s->in_key = false;
-        s->mode = MODE_STRING;
-        return RVK_OK;
-    case RVK_JSON_NUMBER:
-        s->sub = c == '-' ? NUM_MINUS : c == '0' ? NUM_ZERO : NUM_INT;
-        s->mode = MODE_NUMBER;
-        return sink_put(s, &c, 1);
-    default: /* literal */
-        s->literal = c == 't' ? 0 : c == 'f' ? 1 : 2;
-        s->sub = 1;
-        s->mode = MODE_LITERAL;
-        return sink_put(s, &c, 1);
-    }
-}
-
-static rvk_err start_key(rvk_json_stream *s, uint8_t c)
-{
-    dec_reset(&s->str);
-    s->in_key = true;
-    s->key_match = !s->in_element && level_match(s) != 0;
-    s->key_overflow = false;
-    s->mode = MODE_STRING;
-    return keep(s, c);
-}
-
-static rvk_err close_container(rvk_json_stream *s, uint8_t c)
-{
-    if (top_is_array(s) != (c == ']')) {
-        return RVK_ERR_JSON_SYNTAX;
-    }
-    rvk_err err = keep(s, c);
-    if (err != RVK_OK) {
-        return err;
-    }
-    if (s->capture >= 0 && s->depth == s->capture_depth) {
-        s->capture = -1; /* the registered array itself closes */
-    }
-    s->depth--;
-    return value_done(s);
-}
-
-static rvk_err string_byte(rvk_json_stream *s, uint8_t c)
-{
-    uint8_t out[4];
-    size_t n;
-    int r = dec_step(&s->str, c, out, &n);
-    if (r == DEC_BAD) {
-        return RVK_ERR_JSON_SYNTAX;
-    }
-    rvk_err err = keep(s, c);
-    if (err != RVK_OK) {
-        return err;
-    }
-    if (r == DEC_END) {
-        if (s->in_key) {
-            s->in_key = false;
-            s->mode = MODE_COLON;
-            return s->key_match ? key_done(s) : RVK_OK;
-        }
-        return value_done(s);
-    }
-    if (s->in_key) {
-        key_put(s, out, n);
+    if (kind == RVK_JSON_STRING) {
+        memset(&s->str, 0, sizeof s->str);
+        s->mode = M_STRING;
         return RVK_OK;
     }
-    return sink_put(s, out, n);
-}
-
-/* Returns the next number state, or -1 when c does not continue it. */
-static int number_next(uint8_t state, uint8_t c)
-{
-    bool digit = c >= '0' && c <= '9';
-    switch (state) {
-    case NUM_MINUS:
-        return c == '0' ? NUM_ZERO : digit ? NUM_INT : -1;
-    case NUM_ZERO:
-    case NUM_INT:
-    case NUM_FRAC:
-        if (digit && state != NUM_ZERO) {
-            return state;
+    if (kind & (RVK_JSON_OBJECT | RVK_JSON_ARRAY)) {
+        unsigned level = s->depth;
+        unsigned bit = 1u << (level % 8u);
+        if (level >= RVK_JSON_MAX_DEPTH) {
+            return RVK_ERR_JSON_DEPTH;
         }
-        if (c == '.' && state != NUM_FRAC) {
-            return NUM_DOT;
+        s->is_array[level / 8u] = (uint8_t)((s->is_array[level / 8u] & ~bit) |
+                                            (kind == RVK_JSON_ARRAY ? bit : 0u));
+        s->depth = (uint8_t)(level + 1u);
+        if (level < RVK_JSON_MAX_PATH_PARTS) {
+            s->match[level] = (uint16_t)next;
+            s->seen[level] = 0;
         }
-        return c == 'e' || c == 'E' ? NUM_EXP : -1;
-    case NUM_DOT:
-        return digit ? NUM_FRAC : -1;
-    case NUM_EXP:
-        return c == '+' || c == '-' ? NUM_EXP_SIGN : digit ? NUM_EXP_DIGITS : -1;
-    default: /* NUM_EXP_SIGN, NUM_EXP_DIGITS */
-        return digit ? NUM_EXP_DIGITS : -1;
+        s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE : M_KEY | M_CLOSE;
+        return RVK_OK;
     }
-}
-
-static bool number_complete(uint8_t state)
-{
-    return state == NUM_ZERO || state == NUM_INT || state == NUM_FRAC ||
-           state == NUM_EXP_DIGITS;
+    if (kind == RVK_JSON_NUMBER) {
+        s->sub = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
+        s->mode = M_NUMBER;
+    } else {
+        s->sub = c == 't' ? 1 : c == 'f' ? 6 : 12; /* past c in literals */
+        s->mode = M_LITERAL;
+    }
+    return put(s, &c, 1);
 }
 
 static rvk_err scan(rvk_json_stream *s, uint8_t c)
 {
+    unsigned mode = s->mode;
+    uint8_t out[4];
+    int n = 1;
     rvk_err err;
-    if (s->mode == MODE_NUMBER) {
-        int next = number_next(s->sub, c);
-        if (next >= 0) {
+
+    out[0] = c;
+    if (mode == M_NUMBER) {
+        unsigned next = (number_next[s->sub] >> (4u * num_class(c))) & 15u;
+        if (next < N_END) {
             s->sub = (uint8_t)next;
-            err = keep(s, c);
-            return err != RVK_OK ? err : sink_put(s, &c, 1);
+            goto value_byte;
         }
-        if (!number_complete(s->sub)) {
+        if (next == N_BAD) {
             return RVK_ERR_JSON_SYNTAX;
         }
         err = value_done(s);
@@ -734,63 +583,76 @@ static rvk_err scan(rvk_json_stream *s, uint8_t c)
             return err;
         }
         /* c ends the number and is read again as what follows it */
+        mode = s->mode;
+    } else if (mode == M_LITERAL) {
+        if (c != (uint8_t)literals[s->sub]) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        s->sub++;
+        goto value_byte;
+    } else if (mode == M_STRING) {
+        n = dec_step(&s->str, c, out);
+        if (n < 0) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        goto value_byte;
     }
-    switch (s->mode) {
-    case MODE_STRING:
-        return string_byte(s, c);
-    case MODE_LITERAL: {
-        const char *lit = literal_text[s->literal];
-        if (c != (uint8_t)lit[s->sub]) {
+
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+        return RVK_OK;
+    }
+    if ((c == ']' || c == '}') && (mode & M_CLOSE) != 0) {
+        if (top_is_array(s) != (c == ']')) {
             return RVK_ERR_JSON_SYNTAX;
         }
         err = keep(s, c);
-        if (err == RVK_OK) {
-            err = sink_put(s, &c, 1);
+        if (err != RVK_OK) {
+            return err;
         }
-        if (err == RVK_OK && lit[++s->sub] == '\0') {
-            err = value_done(s);
+        if (s->capture >= 0 && s->depth == s->capture_depth) {
+            s->capture = -1; /* the registered array itself closes */
         }
+        s->depth--;
+        return value_done(s);
+    }
+    if ((mode & M_VALUE) != 0) {
+        return start_value(s, c);
+    }
+    if (c == '"' && (mode & M_KEY) != 0) {
+        memset(&s->str, 0, sizeof s->str);
+        s->in_key = true;
+        s->key_match = !s->in_element && level_match(s) != 0;
+        s->mode = M_STRING;
+        return keep(s, c);
+    }
+    if ((c == ',' && (mode & M_COMMA) != 0) || (c == ':' && (mode & M_COLON) != 0)) {
+        s->mode = c == ':' || top_is_array(s) ? M_VALUE : M_KEY;
+        return keep(s, c);
+    }
+    return RVK_ERR_JSON_SYNTAX;
+
+value_byte:
+    err = keep(s, c);
+    if (err != RVK_OK) {
         return err;
     }
-    default:
-        break;
+    if (n == DEC_END) {
+        if (!s->in_key) {
+            return value_done(s);
+        }
+        s->in_key = false;
+        s->mode = M_COLON;
+        if (!s->key_match) {
+            return RVK_OK;
+        }
+        s->key_match = false;
+        return key_done(s);
     }
-    if (is_space(c)) {
-        return RVK_OK;
+    err = put(s, out, (size_t)n);
+    if (err == RVK_OK && mode == M_LITERAL && literals[s->sub] == '\0') {
+        err = value_done(s);
     }
-    switch (s->mode) {
-    case MODE_VALUE_OR_CLOSE:
-        if (c == ']') {
-            return close_container(s, c);
-        }
-        return start_value(s, c);
-    case MODE_VALUE:
-        return start_value(s, c);
-    case MODE_KEY_OR_CLOSE:
-        if (c == '}') {
-            return close_container(s, c);
-        }
-        return c == '"' ? start_key(s, c) : RVK_ERR_JSON_SYNTAX;
-    case MODE_KEY:
-        return c == '"' ? start_key(s, c) : RVK_ERR_JSON_SYNTAX;
-    case MODE_COLON:
-        if (c != ':') {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        s->mode = MODE_VALUE;
-        return keep(s, c);
-    case MODE_AFTER:
-        if (c == ',') {
-            s->mode = top_is_array(s) ? MODE_VALUE : MODE_KEY;
-            return keep(s, c);
-        }
-        if (c == ']' || c == '}') {
-            return close_container(s, c);
-        }
-        return RVK_ERR_JSON_SYNTAX;
-    default: /* MODE_DONE */
-        return RVK_ERR_JSON_SYNTAX;
-    }
+    return err;
 }
 
 static rvk_err fail(rvk_json_stream *s, rvk_err err)
@@ -831,7 +693,7 @@ rvk_err rvk_json_stream_finish(rvk_json_stream *s)
     if (s->err != RVK_OK) {
         return s->err;
     }
-    if (s->mode != MODE_DONE) {
+    if (s->mode != 0) {
         return fail(s, RVK_ERR_JSON_TRUNCATED);
     }
     return RVK_OK;
@@ -841,17 +703,13 @@ rvk_err rvk_json_stream_finish(rvk_json_stream *s)
 
 static rvk_json_kind token_kind(const char *text, const jsmntok_t *t)
 {
-    switch (t->type) {
-    case JSMN_OBJECT: return RVK_JSON_OBJECT;
-    case JSMN_ARRAY: return RVK_JSON_ARRAY;
-    case JSMN_STRING: return RVK_JSON_STRING;
-    default: break;
+    if (t->type != JSMN_PRIMITIVE) {
+        /* JSMN_OBJECT 1 and JSMN_ARRAY 2 shift to RVK_JSON_OBJECT/ARRAY */
+        return (rvk_json_kind)(t->type == JSMN_STRING ? RVK_JSON_STRING
+                                                      : (unsigned)t->type << 4);
     }
-    switch (text[t->start]) {
-    case 't': case 'f': return RVK_JSON_BOOL;
-    case 'n': return RVK_JSON_NULL;
-    default: return RVK_JSON_NUMBER;
-    }
+    char c = text[t->start];
+    return c == 'n' ? RVK_JSON_NULL : c >= 'f' ? RVK_JSON_BOOL : RVK_JSON_NUMBER;
 }
 
 rvk_json_kind rvk_json_element_kind(const rvk_json_element *e)
@@ -859,96 +717,82 @@ rvk_json_kind rvk_json_element_kind(const rvk_json_element *e)
     return token_kind(e->text, &e->tokens[0]);
 }
 
-/* Copies a scalar token: a string unescaped, anything else verbatim. */
-static rvk_err copy_token(const char *text, const jsmntok_t *t, char *out,
-                          size_t cap, size_t *len)
+/*
+ * Reads scalar token t through the string decoder: a string's closing quote
+ * (outside the token) must end it; a number or literal is plain ASCII, which
+ * decodes to itself. With key NULL the bytes are copied to out (cap bytes,
+ * NUL included; out is a C string and *len its length, both empty on
+ * error); else they are compared with key and *len is 1 if equal, 0 if not.
+ * Errors: RVK_ERR_JSON_SYNTAX (invalid text), RVK_ERR_JSON_TOO_LARGE.
+ */
+static rvk_err read_token(const char *text, const jsmntok_t *t, const char *key,
+                          char *out, size_t cap, size_t *len)
 {
     const uint8_t *p = (const uint8_t *)text + t->start;
-    size_t n = (size_t)(t->end - t->start);
+    const uint8_t *end = (const uint8_t *)text + t->end;
     size_t used = 0;
+    bool equal = true;
     rvk_err err = RVK_OK;
+    rvk_json_strdec d;
+    uint8_t b[4];
+    int n = 0;
 
-    if (len != NULL) {
-        *len = 0;
+    memset(&d, 0, sizeof d);
+    if (key == NULL && cap == 0) {
+        n = DEC_END; /* no room even for the NUL: nothing is read */
+        err = RVK_ERR_JSON_TOO_LARGE;
     }
-    if (cap == 0) {
-        return RVK_ERR_JSON_TOO_LARGE;
-    }
-    if (t->type != JSMN_STRING) {
-        if (n > cap - 1u) {
-            err = RVK_ERR_JSON_TOO_LARGE;
-        } else {
-            memcpy(out, p, n);
-            used = n;
+    while (n != DEC_END) {
+        n = dec_step(&d, p < end ? *p : '"', b);
+        if (n < 0 || (n == DEC_END) != (p == end)) {
+            err = RVK_ERR_JSON_SYNTAX;
         }
-    } else {
-        rvk_json_strdec d;
-        uint8_t b[4];
-        size_t bn;
-        dec_reset(&d);
-        /* the closing quote (outside the token) must end the string */
-        for (size_t i = 0; i <= n && err == RVK_OK; i++) {
-            int r = dec_step(&d, i < n ? p[i] : (uint8_t)'"', b, &bn);
-            if (r != (i < n ? DEC_MORE : DEC_END)) {
-                err = RVK_ERR_JSON_SYNTAX;
-            } else if (bn > cap - 1u - used) {
+        p++;
+        for (int k = 0; k < n && n != DEC_END; k++, used++) {
+            if (key != NULL) {
+                equal = equal && key[used] != '\0' && (uint8_t)key[used] == b[k];
+            } else if (used >= cap - 1u) {
                 err = RVK_ERR_JSON_TOO_LARGE;
+                break;
             } else {
-                memcpy(out + used, b, bn);
-                used += bn;
+                out[used] = (char)b[k];
             }
         }
+        if (err != RVK_OK) {
+            used = 0;
+            break;
+        }
     }
-    if (err != RVK_OK) {
-        used = 0;
+    if (key != NULL) {
+        used = equal && key[used] == '\0';
+    } else if (cap > 0) {
+        out[used] = '\0';
     }
-    out[used] = '\0';
     if (len != NULL) {
         *len = used;
     }
     return err;
 }
 
+/* Empties out and *len before an element is read into them. */
+static void clear(char *out, size_t cap, size_t *len)
+{
+    if (cap > 0) {
+        out[0] = '\0';
+    }
+    if (len != NULL) {
+        *len = 0;
+    }
+}
+
 rvk_err rvk_json_element_string(const rvk_json_element *e, char *out,
                                 size_t cap, size_t *len)
 {
     if (e->tokens[0].type != JSMN_STRING) {
-        if (cap > 0) {
-            out[0] = '\0';
-        }
-        if (len != NULL) {
-            *len = 0;
-        }
+        clear(out, cap, len);
         return RVK_ERR_JSON_TYPE;
     }
-    return copy_token(e->text, &e->tokens[0], out, cap, len);
-}
-
-/* 1 if string token t decodes to exactly key, 0 if not, -1 if invalid. */
-static int key_equals(const char *text, const jsmntok_t *t, const char *key)
-{
-    const uint8_t *p = (const uint8_t *)text + t->start;
-    size_t n = (size_t)(t->end - t->start);
-    size_t at = 0;
-    bool equal = true;
-    rvk_json_strdec d;
-    uint8_t b[4];
-    size_t bn;
-
-    dec_reset(&d);
-    for (size_t i = 0; i < n; i++) {
-        if (dec_step(&d, p[i], b, &bn) != DEC_MORE) {
-            return -1;
-        }
-        for (size_t k = 0; k < bn && equal; k++) {
-            equal = key[at] != '\0' && (uint8_t)key[at] == b[k];
-            at++;
-        }
-    }
-    if (dec_step(&d, '"', b, &bn) != DEC_END) {
-        return -1;
-    }
-    return equal && key[at] == '\0' ? 1 : 0;
+    return read_token(e->text, &e->tokens[0], NULL, out, cap, len);
 }
 
 rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
@@ -956,26 +800,21 @@ rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
                                 size_t *len, rvk_json_kind *kind)
 {
     int value = -1;
-    if (cap > 0) {
-        out[0] = '\0';
-    }
-    if (len != NULL) {
-        *len = 0;
-    }
+    clear(out, cap, len);
     if (e->tokens[0].type != JSMN_OBJECT) {
         return RVK_ERR_JSON_TYPE;
     }
     /* jsmn links each direct member name to the object (token 0); the
      * value follows its name, and anything nested links elsewhere */
     for (int i = 1; i < e->count; i++) {
+        size_t eq;
         if (e->tokens[i].parent != 0) {
             continue;
         }
-        int eq = key_equals(e->text, &e->tokens[i], key);
-        if (eq < 0) {
+        if (read_token(e->text, &e->tokens[i], key, NULL, 0, &eq) != RVK_OK) {
             return RVK_ERR_JSON_SYNTAX;
         }
-        if (eq == 1) {
+        if (eq != 0) {
             if (value >= 0) {
                 return RVK_ERR_JSON_DUPLICATE;
             }
@@ -993,45 +832,35 @@ rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
     if (((unsigned)k & accept & (unsigned)RVK_JSON_ANY_SCALAR) == 0) {
         return RVK_ERR_JSON_TYPE;
     }
-    return copy_token(e->text, t, out, cap, len);
+    return read_token(e->text, t, NULL, out, cap, len);
 }
 
 /* ---- numbers -------------------------------------------------------------- */
 
 rvk_err rvk_json_parse_int(const char *text, size_t len, int64_t *out)
 {
-    size_t i = 0;
-    bool negative = false;
+    size_t negative = len > 0 && text[0] == '-';
+    size_t i = negative;
     uint64_t value = 0;
 
-    if (len > 0 && text[0] == '-') {
-        negative = true;
-        i = 1;
-    }
     if (i == len || (text[i] == '0' && len - i > 1)) {
         return RVK_ERR_JSON_TYPE;
     }
-    /* magnitude limit: 2^63 - 1, or 2^63 for a negative number. Both are
-     * 922337203685477580 * 10 plus 7 or 8: value * 10 + digit exceeds the
-     * limit exactly when value is past that quotient, or at it with a larger
-     * last digit (constant divisions only: no 64-bit division helper). */
-    const uint64_t tens = (uint64_t)INT64_MAX / 10u;
-    unsigned last = (unsigned)((uint64_t)INT64_MAX % 10u) + (negative ? 1u : 0u);
     for (; i < len; i++) {
-        if (text[i] < '0' || text[i] > '9') {
-            return RVK_ERR_JSON_TYPE;
-        }
-        unsigned digit = (unsigned)(text[i] - '0');
-        if (value > tens || (value == tens && digit > last)) {
+        unsigned digit = (unsigned)(unsigned char)text[i] - '0';
+        /* value * 10 cannot wrap while value <= (2^63 - 1) / 10; the sum is
+         * then checked against 2^63 - 1, or 2^63 for a negative number
+         * (constants only: no 64-bit division helper) */
+        if (digit > 9 || value > (uint64_t)INT64_MAX / 10u) {
             return RVK_ERR_JSON_TYPE;
         }
         value = value * 10u + digit;
+        if (value > (uint64_t)INT64_MAX + negative) {
+            return RVK_ERR_JSON_TYPE;
+        }
     }
-    if (negative) {
-        /* -(value - 1) - 1 stays in range even for 2^63 */
-        *out = value == 0 ? 0 : -(int64_t)(value - 1u) - 1;
-    } else {
-        *out = (int64_t)value;
-    }
+    /* 0 - 2^63 converts to INT64_MIN: GCC and Clang define the conversion
+     * of an out-of-range unsigned value as modulo 2^64 */
+    *out = (int64_t)(negative ? 0u - value : value);
     return RVK_OK;
 }

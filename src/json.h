@@ -11,8 +11,12 @@
  * itself. Only what is registered is kept; everything else is validated
  * and skipped without being stored, however large.
  *
- * Memory: one rvk_json_stream (RVK_JSON_WINDOW bytes + RVK_JSON_MAX_TOKENS
- * jsmn tokens + a depth stack). A list of 100,000 elements uses exactly the
+ * Memory: one rvk_json_stream (RVK_JSON_WINDOW bytes + a depth stack),
+ * plus, on the stack and only while an element is being delivered,
+ * RVK_JSON_MAX_TOKENS jsmn tokens (20 B each on 32-bit targets): the
+ * tokens live in the frame of the function that runs jsmn on a completed
+ * element and calls the element callback, so that callback's stack use
+ * comes on top of them. A list of 100,000 elements uses exactly the
  * RAM of a list of one: each element is tokenised by jsmn inside the
  * sliding window, delivered, and the window is compacted (unread bytes
  * moved to the front, offsets rebased). Input is consumed as it arrives,
@@ -88,7 +92,8 @@ typedef struct rvk_json_scalar {
 /* One array element, valid only during the callback. */
 typedef struct rvk_json_element {
     const char *text;        /* the window */
-    const jsmntok_t *tokens; /* tokens[0] is the element */
+    const jsmntok_t *tokens; /* tokens[0] is the element; the array is on
+                                the stack of the caller of the callback */
     int count;               /* tokens used by the element */
 } rvk_json_element;
 
@@ -121,9 +126,9 @@ typedef struct rvk_json_strdec {
     uint16_t unit;  /* \u code unit being read */
     uint16_t high;  /* pending high surrogate, 0 if none */
     uint8_t state;
-    uint8_t need;   /* UTF-8 continuation bytes still expected */
+    uint8_t count;  /* UTF-8 continuation bytes still expected, or hex
+                       digits read so far in \u */
     uint8_t lo, hi; /* allowed range of the next continuation byte */
-    uint8_t hex;    /* hex digits read so far in \u */
 } rvk_json_strdec;
 
 typedef struct rvk_json_stream {
@@ -135,12 +140,11 @@ typedef struct rvk_json_stream {
     /* private: the scanner, path stack and window */
     uint8_t mode;         /* what the scanner expects next */
     uint8_t sub;          /* number grammar state, or literal position */
-    uint8_t literal;      /* which of true/false/null is being read */
     uint8_t depth;        /* open containers */
     uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
     bool in_key;          /* the string being read is a member name */
-    bool key_match;       /* ... and is decoded into the window to match */
-    bool key_overflow;    /* ... but did not fit: it matches nothing */
+    bool key_match;       /* ... and is decoded into the window to match
+                             (cleared when it does not fit: no match) */
     bool in_element;      /* bytes go to the window as part of an element */
     int8_t sink;          /* scalar receiving the current value, -1 none */
     int8_t capture;       /* array whose elements are captured, -1 none */
@@ -154,7 +158,6 @@ typedef struct rvk_json_stream {
     uint16_t cont;        /* registrations continuing below the last key */
     rvk_json_strdec str;
     size_t used;          /* bytes held in window */
-    jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     char window[RVK_JSON_WINDOW];
 } rvk_json_stream;
 

@@ -311,12 +311,11 @@ def main():
                  "The request buffer shares memory with the response side (receive chunk, HTTP "
                  "reader, JSON stream: `rvk_client_io`), which is never live at the same time; "
                  "the body is kept apart because every retry re-signs it. What remains is the "
-                 "response side: the JSON window and jsmn's token array (20 B per token with "
-                 "parent links; a new-api token item needs 39), the HTTP reader's line buffer "
-                 "and its kept Date/Content-Type/Location values. The line buffer and the token "
-                 "array are never live together either (lines are read before body bytes are "
-                 "handed to the JSON layer), so sharing them would bring the small profile under "
-                 "2 KB, but it needs the reader and JSON headers to take external buffers. "
+                 "response side: the JSON window, the HTTP reader's line buffer and its kept "
+                 "Date/Content-Type/Location values. jsmn's token array (`RVK_JSON_MAX_TOKENS`, "
+                 "20 B per token with parent links; a new-api token item needs 39) is not in "
+                 "the struct: it is a stack array, live only while one list element is "
+                 "tokenised and handed to its callback (see Stack). "
                  "The TLS engine's buffers come on top (`rvk_tls`: %s B)." % (
                      n(metrics["sizeof.rvk_client"]), n(small.get("sizeof.rvk_client", 0)),
                      n(metrics.get("full.sizeof.rvk_tls", 0))))
@@ -336,7 +335,9 @@ def main():
            "src/newapi.c:na_expect", "src/tencent.c:tc_judge", "src/newapi.c:na_judge"]
     elements = ["src/tencent.c:list_element", "src/newapi.c:na_item"]
     if engine:
-        assume += [("rvk_engine_run", ops), ("value_done", elements)]
+        # json.c calls the element callback from deliver (value_done when
+        # the compiler inlines it there)
+        assume += [("rvk_engine_run", ops), ("value_done", elements), ("deliver", elements)]
     roots = ["rvk_tc3_payload_update", "rvk_tc3_payload_final", "rvk_tc3_sign",
              "rvk_tc3_write_headers", "rvk_json_member_string", "rvk_json_writer_finish",
              "rvk_journal_run"]
@@ -361,7 +362,7 @@ def main():
     if engine:
         L.append("- The engine's indirect calls to the operation (`ex->build`, `ex->expect`, "
                  "`ex->judge`) are *assumed* to reach the services' callbacks (%s), and the "
-                 "JSON layer's element callback (`value_done`) the services' list handlers (%s): "
+                 "JSON layer's element callback (`deliver`) the services' list handlers (%s): "
                  "the only ones src/ installs." % (", ".join(ops), ", ".join(elements)))
     L.append("- Indirect calls inside BearSSL's HMAC (`br_hmac_*` call the hash through its "
              "vtable) are *assumed* to reach the SHA-256 class (%s): the only hash tc3.c "

@@ -22,7 +22,7 @@ int main(void)
     FIELD(rvk_client, st.io.req, "request head + body (`RVK_REQUEST_BUF_SIZE`)");
     FIELD(rvk_client, st.io.in.rx, "receive chunk (`RVK_RX_CHUNK`)");
     FIELD(rvk_client, st.io.in.http, "HTTP response reader (kept header values)");
-    FIELD(rvk_client, st.io.in.json, "JSON window and tokens (`RVK_JSON_WINDOW`, `RVK_JSON_MAX_TOKENS`)");
+    FIELD(rvk_client, st.io.in.json, "JSON window (`RVK_JSON_WINDOW`; jsmn tokens are on the stack)");
     ROW(rvk_result, "outcome of one operation (service code, message, RequestId)");
     ROW(rvk_apigw_revocation, "outcome of an API Gateway revocation (two results)");
     ROW(rvk_newapi_token, "one new-api list item, handed to the callback");

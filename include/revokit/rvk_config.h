@@ -85,7 +85,10 @@
 #define RVK_JSON_WINDOW 1024
 #endif
 
-/** jsmn tokens available to tokenise one value held in the window. */
+/** jsmn tokens available to tokenise one array element held in the
+ * window. They are a stack array (20 B each on 32-bit targets), not part
+ * of rvk_client: live only while a completed element is tokenised and
+ * handed to its callback, on the response-reading path. */
 #ifndef RVK_JSON_MAX_TOKENS
 #define RVK_JSON_MAX_TOKENS 64
 #endif
