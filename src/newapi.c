@@ -31,7 +31,8 @@ typedef struct na_op {
     rvk_json_array arrays[2];  /* data.items, data: search and list */
     unsigned kind;
     const rvk_newapi_auth *auth;
-    const char *key;           /* relay key: search and check */
+    const char *key;           /* bare relay key (no "sk-"): search and check */
+    size_t key_len;
     char target[160];          /* request target; a redirect may change it */
     char success[8];
     char message[RVK_JSON_MAX_SCALAR];
@@ -107,16 +108,11 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         char value[RVK_MAX_SECRET + 16];
         rvk_buf v;
         rvk_buf_init(&v, value, sizeof value);
-        err = rvk_buf_append_str(&v, "Bearer ");
-        if (err == RVK_OK && op->kind == NA_CHECK) {
-            size_t n = 0;
-            const char *k = bare_key(op->key, &n);
-            err = rvk_buf_append_str(&v, "sk-");
-            if (err == RVK_OK) {
-                err = rvk_buf_append(&v, k, n);
-            }
-        } else if (err == RVK_OK) {
-            err = rvk_buf_append_str(&v, op->auth->access_token);
+        bool relay = op->kind == NA_CHECK;
+        const char *secret = relay ? op->key : op->auth->access_token;
+        err = rvk_buf_append_str(&v, relay ? "Bearer sk-" : "Bearer ");
+        if (err == RVK_OK) {
+            err = rvk_buf_append(&v, secret, relay ? op->key_len : strlen(secret));
         }
         if (err == RVK_OK) {
             err = rvk_http_write_header(req, "Authorization", value, v.len);
@@ -171,8 +167,8 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
     }
     op->page_items++;
     if (op->kind == NA_SEARCH) {
-        size_t n = 0;
-        const char *want = bare_key(op->key, &n);
+        size_t n = op->key_len;
+        const char *want = op->key;
         size_t have = strlen(tok.key);
         /* masked "abcd**********wxyz": the visible ends must agree */
         size_t head = 0;
@@ -241,17 +237,21 @@ static bool follow_location(na_op *op, const rvk_endpoint *ep, const char *loc)
     return true;
 }
 
-/* Refusals with HTTP 200 and "success": false, by message. */
-static const char na_messages[] = "record not found\0"
-                                  /* legacy servers refuse a bad access token with 200 */
-                                  "Unauthorized\0"
-                                  "User has been banned\0"
-                                  "\xe6\x97\xa0\xe6\x9d\x83"; /* 无权 */
+/* Refusals with HTTP 200 and "success": false, by message; legacy
+ * servers refuse a bad access token that way. */
+#define NA_T0 "record not found"
+#define NA_T1 "Unauthorized"
+#define NA_T2 "User has been banned"
+#define NA_T3 "\xe6\x97\xa0\xe6\x9d\x83" /* 无权 */
+static const char na_messages[] = NA_T0 NA_T1 NA_T2 NA_T3;
 static const svc_rule na_rules[] = {
-    {NA_BIT(NA_DELETE) | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL},
-    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL},
-    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL},
-    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL},
+    {NA_BIT(NA_DELETE) | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(0, NA_T0)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(sizeof NA_T0 - 1, NA_T1)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL,
+     SVC_PAT(sizeof(NA_T0 NA_T1) - 1, NA_T2)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL,
+     SVC_PAT(sizeof(NA_T0 NA_T1 NA_T2) - 1, NA_T3)},
 };
 
 static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_reader *http,
@@ -311,19 +311,15 @@ static const svc_field na_fields[N_COUNT] = {
 static const svc_desc na_desc = {na_build, na_judge, na_fields,
                                  (uint16_t)offsetof(na_op, scalars), N_COUNT};
 
-/* Common start of an operation: check inputs (the key: check only), set
- * up the op, start the deadline. Returns res->err. */
+/* Common start of an operation: check inputs (err: the caller's own
+ * check), set up the op, start the deadline. Returns res->err. */
 static rvk_err na_start(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_auth *auth,
-                        const char *key, unsigned kind, na_op *op, rvk_result *res)
+                        rvk_err err, unsigned kind, na_op *op, rvk_result *res)
 {
-    rvk_err err = RVK_OK;
-    size_t n = 0;
     if (ep == NULL || ep->host == NULL) {
         err = RVK_ERR_ARG;
     } else if (kind == NA_CHECK) {
-        if (bare_key(key, &n) == NULL) {
-            err = RVK_ERR_ARG;
-        }
+        /* the relay key is the credential (checked by the caller) */
     } else if (auth == NULL || auth->access_token == NULL || auth->access_token[0] == '\0') {
         err = RVK_ERR_CREDENTIALS;
     } else if (auth->user_id <= 0) {
@@ -334,19 +330,21 @@ static rvk_err na_start(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_
     rvk_svc_init(&op->h, sizeof *op, &na_desc, ep, actions[kind]);
     op->kind = kind;
     op->auth = auth;
-    op->key = key;
-    if (kind == NA_SEARCH || kind == NA_LIST) {
-        op->arrays[0].path = "data.items";
-        op->arrays[1].path = "data";
-        for (size_t i = 0; i < 2; i++) {
-            op->arrays[i].on_element = na_item;
-            op->arrays[i].ctx = op;
-            op->arrays[i].allow_null = true;
-        }
-        op->h.arrays = op->arrays;
-        op->h.array_count = 2;
-    }
     return rvk_svc_begin(c, err, res);
+}
+
+/* Search and list: the items are data.items (paged) or data (bare). */
+static void na_lists(na_op *op)
+{
+    op->arrays[0].path = "data.items";
+    op->arrays[1].path = "data";
+    for (size_t i = 0; i < 2; i++) {
+        op->arrays[i].on_element = na_item;
+        op->arrays[i].ctx = op;
+        op->arrays[i].allow_null = true;
+    }
+    op->h.arrays = op->arrays;
+    op->h.array_count = 2;
 }
 
 /* op->target = prefix, then the number n if n >= 0, then tail. */
@@ -370,7 +368,7 @@ rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
                                 const rvk_newapi_auth *auth, int64_t id, rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, NULL, NA_DELETE, &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_DELETE, &op, res) != RVK_OK) {
         return res->err;
     }
     if (id <= 0) {
@@ -387,15 +385,16 @@ rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
                               rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, key, NA_SEARCH, &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_SEARCH, &op, res) != RVK_OK) {
         return res->err;
     }
-    size_t n = 0;
-    const char *k = bare_key(key, &n);
-    if (k == NULL || na_target(&op, "/api/token/search?token=", -1, k, n) != RVK_OK) {
+    op.key = bare_key(key, &op.key_len);
+    if (op.key == NULL ||
+        na_target(&op, "/api/token/search?token=", -1, op.key, op.key_len) != RVK_OK) {
         res->err = RVK_ERR_ARG;
         return res->err;
     }
+    na_lists(&op);
     rvk_err err = rvk_engine_run(c, &op.h.ex, res);
     rvk_wipe(op.target, sizeof op.target);
     if (err != RVK_OK) {
@@ -420,9 +419,10 @@ rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
                                void *ctx, rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, NULL, NA_LIST, &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_LIST, &op, res) != RVK_OK) {
         return res->err;
     }
+    na_lists(&op);
     op.on_token = on_token;
     op.ctx = ctx;
     /* p=0 is the first page for both generations: current servers read
@@ -470,10 +470,15 @@ rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
 rvk_err rvk_newapi_check_token(rvk_client *c, const rvk_endpoint *ep, const char *key,
                                bool *alive, rvk_result *res)
 {
+    size_t n = 0;
+    const char *k = bare_key(key, &n);
     na_op op;
-    if (na_start(c, ep, NULL, key, NA_CHECK, &op, res) != RVK_OK) {
+    if (na_start(c, ep, NULL, k == NULL ? RVK_ERR_ARG : RVK_OK, NA_CHECK, &op, res) !=
+        RVK_OK) {
         return res->err;
     }
+    op.key = k;
+    op.key_len = n;
     memcpy(op.target, "/v1/models", sizeof "/v1/models");
     rvk_err err = rvk_engine_run(c, &op.h.ex, res);
     *alive = op.alive;

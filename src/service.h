@@ -66,24 +66,31 @@ rvk_err rvk_svc_begin(rvk_client *c, rvk_err err, rvk_result *res);
 rvk_verdict rvk_svc_status(rvk_result *res, uint16_t status, bool auth);
 
 /* One row of an error table: the operation kinds (bits) it applies to,
- * SVC_EXACT when the pattern must be the whole string, and the outcome. */
+ * SVC_EXACT when the pattern must be the whole string, the outcome, and
+ * the pattern: len bytes at off in the table's text (patterns that are
+ * prefixes of others share their bytes). */
 #define SVC_EXACT 0x80u
 typedef struct svc_rule {
     uint8_t kinds;
     uint8_t err;     /* rvk_err */
     uint8_t verdict; /* rvk_verdict */
+    uint8_t off;
+    uint8_t len;
 } svc_rule;
+
+/* The pattern `lit` found at offset off of a table's text. */
+#define SVC_PAT(off, lit) (uint8_t)(off), (uint8_t)(sizeof(lit) - 1)
 
 /*
  * rvk_svc_judge_code - judge the service's error string s: the first of
- * the n rules that applies to `kind` and whose pattern (the n patterns are
- * NUL-separated in pats) starts s - or is s, with SVC_EXACT - gives the
- * outcome; none: RVK_ERR_SERVICE, final. RVK_ERR_SERVICE_NOT_FOUND after an
- * attempt of ours that may have been applied is success, already gone.
+ * the n rules that applies to `kind` and whose pattern starts s - or is s,
+ * with SVC_EXACT - gives the outcome; none: RVK_ERR_SERVICE, final.
+ * RVK_ERR_SERVICE_NOT_FOUND after an attempt of ours that may have been
+ * applied is success, already gone.
  * s is NUL-terminated inside a buffer longer than every pattern.
  */
 rvk_verdict rvk_svc_judge_code(const rvk_exchange *ex, rvk_result *res, const char *s,
-                               const char *pats, const svc_rule *rules, size_t n,
+                               const char *text, const svc_rule *rules, size_t n,
                                unsigned kind);
 
 /* rvk_svc_done - res->err = err; the verdict: done if RVK_OK, else final. */

@@ -72,21 +72,19 @@ rvk_verdict rvk_svc_status(rvk_result *res, uint16_t status, bool auth)
 }
 
 rvk_verdict rvk_svc_judge_code(const rvk_exchange *ex, rvk_result *res, const char *s,
-                               const char *pats, const svc_rule *rules, size_t n,
+                               const char *text, const svc_rule *rules, size_t n,
                                unsigned kind)
 {
     rvk_err err = RVK_ERR_SERVICE;
     rvk_verdict v = RVK_VERDICT_FAIL;
     for (const svc_rule *r = rules; r < rules + n; r++) {
-        size_t len = strlen(pats);
-        /* s is shorter than the pattern: its NUL differs first */
-        if ((r->kinds & kind) != 0 && memcmp(s, pats, len) == 0 &&
-            ((r->kinds & SVC_EXACT) == 0 || s[len] == '\0')) {
+        /* s shorter than the pattern: its NUL differs first */
+        if ((r->kinds & kind) != 0 && memcmp(s, text + r->off, r->len) == 0 &&
+            ((r->kinds & SVC_EXACT) == 0 || s[r->len] == '\0')) {
             err = (rvk_err)r->err;
             v = (rvk_verdict)r->verdict;
             break;
         }
-        pats += len + 1;
     }
     if (err == RVK_ERR_SERVICE_NOT_FOUND && ex->maybe_applied) {
         res->already_gone = true;
@@ -132,30 +130,38 @@ typedef struct tc_op {
     char result_text[8];
 } tc_op;
 
-/* Error codes in the order they are tried; "not found" (VOD: README's
- * table) only for deletes. */
-static const char tc_codes[] = "RequestLimitExceeded\0"
-                               "InternalError\0"
-                               "AuthFailure.SignatureExpire\0"
-                               "AuthFailure\0"
-                               "UnauthorizedOperation\0"
-                               "ResourceNotFound.InvalidAccessKeyId\0"
-                               "ResourceNotFound.UserNotExist\0"
-                               "ResourceNotFound\0"
-                               "InvalidParameterValue\0"
-                               "InvalidParameterValue.ApiToken";
+/* The error codes' text; a code that is a prefix of another is found
+ * inside it. */
+#define TC_T0 "RequestLimitExceeded"
+#define TC_T1 "InternalError"
+#define TC_T2 "AuthFailure.SignatureExpire"
+#define TC_T3 "UnauthorizedOperation"
+#define TC_T4 "ResourceNotFound.InvalidAccessKeyId"
+#define TC_T5 "ResourceNotFound.UserNotExist"
+#define TC_T6 "InvalidParameterValue.ApiToken"
+static const char tc_codes[] = TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5 TC_T6;
+#define TC_AT(before) (sizeof(before) - 1)
+
+/* In the order they are tried; "not found" (README's table) only for
+ * deletes. */
 static const svc_rule tc_rules[] = {
-    {TC_ALL, RVK_ERR_SERVICE_THROTTLED, RVK_VERDICT_RETRY},
-    {TC_ALL, RVK_ERR_SERVICE, RVK_VERDICT_RETRY},
-    {TC_ALL | SVC_EXACT, RVK_ERR_SERVICE_CLOCK, RVK_VERDICT_RETRY_CLOCK},
-    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL},
-    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL},
-    {TC_VOD_DELETE | TC_APIGW | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL},
+    {TC_ALL, RVK_ERR_SERVICE_THROTTLED, RVK_VERDICT_RETRY, SVC_PAT(0, TC_T0)},
+    {TC_ALL, RVK_ERR_SERVICE, RVK_VERDICT_RETRY, SVC_PAT(TC_AT(TC_T0), TC_T1)},
+    {TC_ALL | SVC_EXACT, RVK_ERR_SERVICE_CLOCK, RVK_VERDICT_RETRY_CLOCK,
+     SVC_PAT(TC_AT(TC_T0 TC_T1), TC_T2)},
+    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1), "AuthFailure")},
+    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2), TC_T3)},
+    {TC_VOD_DELETE | TC_APIGW | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), TC_T4)},
     /* an unknown SubAppId is our mistake, not the token's absence */
-    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE, RVK_VERDICT_FAIL},
-    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL},
-    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL},
-    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL},
+    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4), TC_T5)},
+    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), "ResourceNotFound")},
+    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5), "InvalidParameterValue")},
+    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5), TC_T6)},
 };
 
 static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t now)
@@ -362,12 +368,25 @@ rvk_err rvk_vod_list_tokens(rvk_client *c, const rvk_endpoint *ep,
     return tc_run(c, &op, sub_app_id, NULL, 0, res);
 }
 
-/* One API Gateway key action; the deadline is already running. */
-static rvk_err apigw_run(rvk_client *c, const rvk_endpoint *ep,
-                         const rvk_tc3_credentials *cred, const char *region,
-                         const char *key_id, const char *action, rvk_tristate *result,
-                         rvk_result *res)
+/* One API Gateway key action. first: check the arguments and start the
+ * deadline (the delete after a disable shares the disable's). */
+static rvk_err apigw_key_action(rvk_client *c, const rvk_endpoint *ep,
+                                const rvk_tc3_credentials *cred, const char *region,
+                                const char *key_id, const char *action,
+                                rvk_tristate *result, rvk_result *res, bool first)
 {
+    if (first) {
+        rvk_err err = tc_check(ep, cred);
+        if (err == RVK_OK && (region == NULL || region[0] == '\0')) {
+            err = RVK_ERR_CONFIG;
+        }
+        if (err == RVK_OK && (key_id == NULL || key_id[0] == '\0')) {
+            err = RVK_ERR_ARG;
+        }
+        if (rvk_svc_begin(c, err, res) != RVK_OK) {
+            return res->err;
+        }
+    }
     tc_op op;
     tc_init(&op, ep, cred, TC_APIGW, action);
     op.treq.region = region;
@@ -375,36 +394,18 @@ static rvk_err apigw_run(rvk_client *c, const rvk_endpoint *ep,
     return tc_run(c, &op, -1, key_id, strlen(key_id), res);
 }
 
-static rvk_err apigw_key_action(rvk_client *c, const rvk_endpoint *ep,
-                                const rvk_tc3_credentials *cred, const char *region,
-                                const char *key_id, const char *action,
-                                rvk_tristate *result, rvk_result *res)
-{
-    rvk_err err = tc_check(ep, cred);
-    if (err == RVK_OK && (region == NULL || region[0] == '\0')) {
-        err = RVK_ERR_CONFIG;
-    }
-    if (err == RVK_OK && (key_id == NULL || key_id[0] == '\0')) {
-        err = RVK_ERR_ARG;
-    }
-    if (rvk_svc_begin(c, err, res) != RVK_OK) {
-        return res->err;
-    }
-    return apigw_run(c, ep, cred, region, key_id, action, result, res);
-}
-
 rvk_err rvk_apigw_delete_key(rvk_client *c, const rvk_endpoint *ep,
                              const rvk_tc3_credentials *cred, const char *region,
                              const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", result, res);
+    return apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", result, res, true);
 }
 
 rvk_err rvk_apigw_disable_key(rvk_client *c, const rvk_endpoint *ep,
                               const rvk_tc3_credentials *cred, const char *region,
                               const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", result, res);
+    return apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", result, res, true);
 }
 
 rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
@@ -413,14 +414,15 @@ rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
 {
     memset(out, 0, sizeof *out);
     /* one deadline for both steps */
-    rvk_err err = rvk_apigw_disable_key(c, ep, cred, region, key_id, NULL, &out->disable);
+    rvk_err err = apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", NULL,
+                                   &out->disable, true);
     if (err != RVK_OK) {
         return err;
     }
     out->revoked = true;
     /* already gone: nothing left to delete */
     out->deleted = out->disable.already_gone ||
-                   apigw_run(c, ep, cred, region, key_id, "DeleteApiKey", NULL, &out->del) ==
-                       RVK_OK;
+                   apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", NULL,
+                                    &out->del, false) == RVK_OK;
     return RVK_OK;
 }
