@@ -9,9 +9,9 @@
  */
 #include <string.h>
 
-#include "engine.h"
 #include "http_writer.h"
 #include "revokit/rvk_ops.h"
+#include "service.h"
 
 #define NEWAPI_PAGE_SIZE 100
 /* A hostile server can claim endless full pages; the deadline bounds the
@@ -20,16 +20,20 @@
 
 enum { N_SUCCESS, N_MESSAGE, N_CODE, N_ERROR_MESSAGE, N_TOTAL, N_PAGE_SIZE, N_COUNT };
 
-typedef enum na_kind { NA_DELETE, NA_SEARCH, NA_LIST, NA_CHECK } na_kind;
+enum { NA_DELETE, NA_SEARCH, NA_LIST, NA_CHECK };
+/* kinds as bits, for the message table */
+#define NA_BIT(kind) (1u << (kind))
+#define NA_DASHBOARD (NA_BIT(NA_DELETE) | NA_BIT(NA_SEARCH) | NA_BIT(NA_LIST))
 
 typedef struct na_op {
-    na_kind kind;
-    const rvk_newapi_auth *auth;
-    const char *key;           /* relay key: search and check */
-    char target[160];          /* request target; a redirect may change it */
-    const char *method;
+    svc_op h;
     rvk_json_scalar scalars[N_COUNT];
-    rvk_json_array arrays[2];  /* data.items, data */
+    rvk_json_array arrays[2];  /* data.items, data: search and list */
+    unsigned kind;
+    const rvk_newapi_auth *auth;
+    const char *key;           /* bare relay key (no "sk-"): search and check */
+    size_t key_len;
+    char target[160];          /* request target; a redirect may change it */
     char success[8];
     char message[RVK_JSON_MAX_SCALAR];
     char code[48];
@@ -46,6 +50,17 @@ typedef struct na_op {
     bool alive;
 } na_op;
 
+/* s past its prefix p, or NULL if s does not start with p. */
+static const char *skip(const char *s, const char *p)
+{
+    while (*p != '\0') {
+        if (*s++ != *p++) {
+            return NULL;
+        }
+    }
+    return s;
+}
+
 static bool is_key_char(char ch)
 {
     return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
@@ -58,8 +73,9 @@ static const char *bare_key(const char *key, size_t *len)
     if (key == NULL) {
         return NULL;
     }
-    if (strncmp(key, "sk-", 3) == 0) {
-        key += 3;
+    const char *bare = skip(key, "sk-");
+    if (bare != NULL) {
+        key = bare;
     }
     size_t n = strlen(key);
     if (n == 0 || n >= RVK_MAX_SECRET) {
@@ -80,7 +96,10 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     const rvk_endpoint *ep = ex->ep;
     (void)c;
     (void)now;
-    rvk_err err = rvk_http_write_request_line(req, op->method, op->target);
+    /* a new attempt: count the page's items afresh */
+    op->page_items = 0;
+    rvk_err err = rvk_http_write_request_line(req, op->kind == NA_DELETE ? "DELETE" : "GET",
+                                              op->target);
     if (err == RVK_OK) {
         err = rvk_http_write_host(req, ep->host, ep->port, ep->tls);
     }
@@ -89,16 +108,11 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         char value[RVK_MAX_SECRET + 16];
         rvk_buf v;
         rvk_buf_init(&v, value, sizeof value);
-        err = rvk_buf_append_str(&v, "Bearer ");
-        if (err == RVK_OK && op->kind == NA_CHECK) {
-            size_t n = 0;
-            const char *k = bare_key(op->key, &n);
-            err = rvk_buf_append_str(&v, "sk-");
-            if (err == RVK_OK) {
-                err = rvk_buf_append(&v, k, n);
-            }
-        } else if (err == RVK_OK) {
-            err = rvk_buf_append_str(&v, op->auth->access_token);
+        bool relay = op->kind == NA_CHECK;
+        const char *secret = relay ? op->key : op->auth->access_token;
+        err = rvk_buf_append_str(&v, relay ? "Bearer sk-" : "Bearer ");
+        if (err == RVK_OK) {
+            err = rvk_buf_append(&v, secret, relay ? op->key_len : strlen(secret));
         }
         if (err == RVK_OK) {
             err = rvk_http_write_header(req, "Authorization", value, v.len);
@@ -115,14 +129,9 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         }
     }
     if (err == RVK_OK) {
-        err = rvk_http_write_header_str(req, "Accept", "application/json");
-    }
-    if (err == RVK_OK) {
         /* messages are compared; never ask for gzip (we cannot inflate) */
-        err = rvk_http_write_header_str(req, "Accept-Language", "en");
-    }
-    if (err == RVK_OK) {
-        err = rvk_http_end_head(req);
+        static const char tail[] = "Accept: application/json\r\nAccept-Language: en\r\n\r\n";
+        err = rvk_buf_append(req, tail, sizeof tail - 1);
     }
     return err;
 }
@@ -136,13 +145,10 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
     char num[24];
     size_t len = 0;
     rvk_json_kind kind;
-    rvk_err err = rvk_json_element_member(e, "id", RVK_JSON_NUMBER, num, sizeof num, &len,
-                                          &kind);
-    if (err == RVK_OK) {
-        err = rvk_json_parse_int(num, len, &tok.id);
-    }
-    if (err != RVK_OK) {
-        return err == RVK_ERR_PROTO_SHAPE ? err : RVK_ERR_PROTO_SHAPE;
+    if (rvk_json_element_member(e, "id", RVK_JSON_NUMBER, num, sizeof num, &len, &kind) !=
+            RVK_OK ||
+        rvk_json_parse_int(num, len, &tok.id) != RVK_OK) {
+        return RVK_ERR_PROTO_SHAPE;
     }
     char raw[RVK_MAX_SECRET];
     if (rvk_json_element_member(e, "key", RVK_JSON_STRING, raw, sizeof raw, &len, &kind) ==
@@ -161,26 +167,24 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
     }
     op->page_items++;
     if (op->kind == NA_SEARCH) {
-        size_t n = 0;
-        const char *want = bare_key(op->key, &n);
+        size_t n = op->key_len;
+        const char *want = op->key;
         size_t have = strlen(tok.key);
-        bool match;
-        if (memchr(tok.key, '*', have) == NULL) {
-            match = have == n && memcmp(tok.key, want, n) == 0;
-        } else {
-            /* masked "abcd**********wxyz": the visible ends must agree */
-            size_t stars = 0;
-            while (stars < have && tok.key[stars] != '*') {
-                stars++;
-            }
-            size_t tail = 0;
-            while (tail < have && tok.key[have - 1 - tail] != '*') {
+        /* masked "abcd**********wxyz": the visible ends must agree */
+        size_t head = 0;
+        while (head < have && tok.key[head] != '*') {
+            head++;
+        }
+        size_t tail = 0;
+        bool masked = head < have;
+        if (masked) {
+            while (tok.key[have - 1 - tail] != '*') {
                 tail++;
             }
-            match = n >= stars + tail && memcmp(tok.key, want, stars) == 0 &&
-                    memcmp(tok.key + have - tail, want + n - tail, tail) == 0 &&
-                    stars + tail > 0;
         }
+        bool match = (masked ? n >= head + tail && head + tail > 0 : n == have) &&
+                     memcmp(tok.key, want, head) == 0 &&
+                     memcmp(tok.key + have - tail, want + n - tail, tail) == 0;
         rvk_wipe(tok.key, sizeof tok.key);
         if (match) {
             op->matches++;
@@ -188,7 +192,7 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
         }
         return RVK_OK;
     }
-    err = RVK_OK;
+    rvk_err err = RVK_OK;
     if (op->on_token != NULL) {
         err = op->on_token(op->ctx, op->delivered, &tok);
     }
@@ -196,63 +200,18 @@ static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
     return err;
 }
 
-static void na_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js)
-{
-    na_op *op = (na_op *)ex->op;
-    (void)c;
-    static const char *const paths[N_COUNT] = {
-        "success", "message", "code", "error.message", "data.total", "data.page_size",
-    };
-    char *outs[N_COUNT] = {op->success, op->message, op->code,
-                           op->error_message, op->total, op->page_size};
-    size_t caps[N_COUNT] = {sizeof op->success, sizeof op->message, sizeof op->code,
-                            sizeof op->error_message, sizeof op->total,
-                            sizeof op->page_size};
-    static const unsigned accept[N_COUNT] = {
-        RVK_JSON_BOOL, RVK_JSON_STRING | RVK_JSON_NULL, RVK_JSON_ANY_SCALAR,
-        RVK_JSON_STRING | RVK_JSON_NULL, RVK_JSON_NUMBER, RVK_JSON_NUMBER,
-    };
-    for (size_t i = 0; i < N_COUNT; i++) {
-        rvk_json_scalar *s = &op->scalars[i];
-        memset(s, 0, sizeof *s);
-        s->path = paths[i];
-        s->accept = accept[i];
-        s->out = outs[i];
-        s->cap = caps[i];
-        outs[i][0] = '\0';
-    }
-    size_t arrays = 0;
-    op->page_items = 0;
-    if (op->kind == NA_SEARCH || op->kind == NA_LIST) {
-        memset(op->arrays, 0, sizeof op->arrays);
-        op->arrays[0].path = "data.items";
-        op->arrays[1].path = "data";
-        for (size_t i = 0; i < 2; i++) {
-            op->arrays[i].on_element = na_item;
-            op->arrays[i].ctx = op;
-            op->arrays[i].allow_null = true;
-        }
-        arrays = 2;
-    }
-    rvk_json_stream_init(js, op->scalars, N_COUNT, op->arrays, arrays);
-}
-
 /* Accept a redirect only to the same origin; keep its path as the target. */
 static bool follow_location(na_op *op, const rvk_endpoint *ep, const char *loc)
 {
     const char *path = loc;
     if (loc[0] != '/') {
-        const char *scheme = ep->tls ? "https://" : "http://";
-        size_t sl = strlen(scheme);
-        if (strncmp(loc, scheme, sl) != 0) {
+        const char *rest = skip(loc, ep->tls ? "https://" : "http://");
+        if (rest != NULL) {
+            rest = skip(rest, ep->host);
+        }
+        if (rest == NULL) {
             return false;
         }
-        const char *host = loc + sl;
-        size_t hl = strlen(ep->host);
-        if (strncmp(host, ep->host, hl) != 0) {
-            return false;
-        }
-        const char *rest = host + hl;
         if (*rest == ':') {
             uint32_t port = 0;
             rest++;
@@ -270,12 +229,30 @@ static bool follow_location(na_op *op, const rvk_endpoint *ep, const char *loc)
         return false;
     }
     size_t n = strlen(path);
-    if (n >= sizeof op->target || strcmp(path, op->target) == 0) {
+    /* n + 1 <= sizeof op->target: the NUL is compared too */
+    if (n >= sizeof op->target || memcmp(path, op->target, n + 1) == 0) {
         return false;
     }
     memcpy(op->target, path, n + 1);
     return true;
 }
+
+/* Refusals with HTTP 200 and "success": false, by message; legacy
+ * servers refuse a bad access token that way. */
+#define NA_T0 "record not found"
+#define NA_T1 "Unauthorized"
+#define NA_T2 "User has been banned"
+#define NA_T3 "\xe6\x97\xa0\xe6\x9d\x83" /* 无权 */
+static const char na_messages[] = NA_T0 NA_T1 NA_T2 NA_T3;
+static const svc_rule na_rules[] = {
+    {NA_BIT(NA_DELETE) | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(0, NA_T0)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(sizeof NA_T0 - 1, NA_T1)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL,
+     SVC_PAT(sizeof(NA_T0 NA_T1) - 1, NA_T2)},
+    {NA_DASHBOARD, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL,
+     SVC_PAT(sizeof(NA_T0 NA_T1 NA_T2) - 1, NA_T3)},
+};
 
 static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_reader *http,
                             rvk_err body_err, rvk_result *res)
@@ -283,150 +260,115 @@ static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
     na_op *op = (na_op *)ex->op;
     (void)c;
     uint16_t st = http->status;
-    bool json_ok = body_err == RVK_OK;
-    if (json_ok) {
-        rvk_engine_copy_clean(res->code, sizeof res->code, op->code,
-                              op->scalars[N_CODE].len);
+    if (body_err == RVK_OK) {
+        rvk_svc_copy(res->code, sizeof res->code, &op->scalars[N_CODE]);
         const rvk_json_scalar *m = &op->scalars[N_MESSAGE];
-        const char *msg = op->message;
-        size_t mlen = m->len;
         if (!m->found && op->scalars[N_ERROR_MESSAGE].found) {
-            msg = op->error_message;
-            mlen = op->scalars[N_ERROR_MESSAGE].len;
+            m = &op->scalars[N_ERROR_MESSAGE];
         }
-        rvk_engine_copy_clean(res->message, sizeof res->message, msg, mlen);
+        rvk_svc_copy(res->message, sizeof res->message, m);
     }
     if (res->code[0] == '\0' && st != 200) {
         rvk_engine_status_code(res, st);
     }
-    if (op->kind == NA_CHECK) {
-        if (st == 200) {
-            op->alive = true;
-            res->err = RVK_OK;
-            return RVK_VERDICT_DONE;
-        }
-        if (st == 401 || st == 403) {
-            op->alive = false;
-            res->err = RVK_OK;
-            return RVK_VERDICT_DONE;
-        }
+    if (op->kind == NA_CHECK && (st == 200 || st == 401 || st == 403)) {
+        op->alive = st == 200;
+        return rvk_svc_done(res, RVK_OK);
     }
     if ((st == 301 || st == 302 || st == 307 || st == 308) && http->location[0] != '\0') {
         if (follow_location(op, ex->ep, http->location)) {
             return RVK_VERDICT_AGAIN;
         }
-        res->err = RVK_ERR_HTTP_REDIRECT;
-        return RVK_VERDICT_FAIL;
-    }
-    if (st == 429) {
-        res->err = RVK_ERR_SERVICE_THROTTLED;
-        return RVK_VERDICT_RETRY;
-    }
-    if (st >= 500) {
-        res->err = RVK_ERR_SERVICE_HTTP;
-        return RVK_VERDICT_RETRY;
-    }
-    if (st == 401 || st == 403) {
-        res->err = RVK_ERR_SERVICE_AUTH;
-        return RVK_VERDICT_FAIL;
+        return rvk_svc_done(res, RVK_ERR_HTTP_REDIRECT);
     }
     if (st != 200) {
-        res->err = st >= 300 && st < 400 ? RVK_ERR_HTTP_UNEXPECTED_STATUS : RVK_ERR_SERVICE_HTTP;
-        return RVK_VERDICT_FAIL;
+        return rvk_svc_status(res, st, true);
     }
-    if (!json_ok) {
-        res->err = body_err;
-        return RVK_VERDICT_FAIL;
-    }
-    if (!op->scalars[N_SUCCESS].found) {
-        res->err = RVK_ERR_PROTO_SHAPE;
-        return RVK_VERDICT_FAIL;
-    }
-    if (strcmp(op->success, "true") != 0) {
-        if (strcmp(op->message, "record not found") == 0 && op->kind == NA_DELETE) {
-            if (ex->maybe_applied) {
-                res->already_gone = true;
-                res->err = RVK_OK;
-                return RVK_VERDICT_DONE;
-            }
-            res->err = RVK_ERR_SERVICE_NOT_FOUND;
-            return RVK_VERDICT_FAIL;
+    rvk_err err = body_err;
+    if (err == RVK_OK) {
+        if (!op->scalars[N_SUCCESS].found) {
+            err = RVK_ERR_PROTO_SHAPE;
+        } else if (op->success[0] != 't') {
+            return rvk_svc_judge_code(ex, res, op->message, na_messages, na_rules,
+                                      sizeof na_rules / sizeof na_rules[0], NA_BIT(op->kind));
+        } else if (op->h.array_count != 0 && !op->arrays[0].found &&
+                   !op->arrays[1].found) {
+            err = RVK_ERR_PROTO_SHAPE;
         }
-        /* legacy servers refuse a bad access token with 200 */
-        bool auth = strncmp(op->message, "Unauthorized", 12) == 0 ||
-                    strncmp(op->message, "User has been banned", 20) == 0 ||
-                    strncmp(op->message, "\xe6\x97\xa0\xe6\x9d\x83", 6) == 0; /* 无权 */
-        res->err = auth ? RVK_ERR_SERVICE_AUTH : RVK_ERR_SERVICE;
-        return RVK_VERDICT_FAIL;
     }
-    if ((op->kind == NA_LIST || op->kind == NA_SEARCH) && !op->arrays[0].found &&
-        !op->arrays[1].found) {
-        res->err = RVK_ERR_PROTO_SHAPE;
-        return RVK_VERDICT_FAIL;
-    }
-    res->err = RVK_OK;
-    return RVK_VERDICT_DONE;
+    return rvk_svc_done(res, err);
 }
 
-static rvk_err na_run(rvk_client *c, const rvk_endpoint *ep, na_op *op, const char *action,
-                      rvk_result *res)
-{
-    rvk_exchange ex;
-    memset(&ex, 0, sizeof ex);
-    ex.ep = ep;
-    ex.action = action;
-    ex.op = op;
-    ex.build = na_build;
-    ex.expect = na_expect;
-    ex.judge = na_judge;
-    return rvk_engine_run(c, &ex, res);
-}
+static const svc_field na_fields[N_COUNT] = {
+    SVC_FIELD(na_op, "success", success, RVK_JSON_BOOL),
+    SVC_FIELD(na_op, "message", message, RVK_JSON_STRING | RVK_JSON_NULL),
+    SVC_FIELD(na_op, "code", code, RVK_JSON_ANY_SCALAR),
+    SVC_FIELD(na_op, "error.message", error_message, RVK_JSON_STRING | RVK_JSON_NULL),
+    SVC_FIELD(na_op, "data.total", total, RVK_JSON_NUMBER),
+    SVC_FIELD(na_op, "data.page_size", page_size, RVK_JSON_NUMBER),
+};
 
-static rvk_err na_check_auth(const rvk_endpoint *ep, const rvk_newapi_auth *auth,
-                             rvk_result *res)
-{
-    memset(res, 0, sizeof *res);
-    if (ep == NULL || ep->host == NULL) {
-        res->err = RVK_ERR_ARG;
-    } else if (auth == NULL || auth->access_token == NULL || auth->access_token[0] == '\0') {
-        res->err = RVK_ERR_CREDENTIALS;
-    } else if (auth->user_id <= 0) {
-        res->err = RVK_ERR_ARG;
-    }
-    return res->err;
-}
+static const svc_desc na_desc = {na_build, na_judge, na_fields,
+                                 (uint16_t)offsetof(na_op, scalars), N_COUNT};
 
-/* Common start of a dashboard operation: check inputs, start the deadline,
- * set up the op. Returns res->err. */
+/* Common start of an operation: check inputs (err: the caller's own
+ * check), set up the op, start the deadline. Returns res->err. */
 static rvk_err na_start(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_auth *auth,
-                        na_kind kind, const char *method, na_op *op, rvk_result *res)
+                        rvk_err err, unsigned kind, na_op *op, rvk_result *res)
 {
-    memset(op, 0, sizeof *op);
+    if (ep == NULL || ep->host == NULL) {
+        err = RVK_ERR_ARG;
+    } else if (kind == NA_CHECK) {
+        /* the relay key is the credential (checked by the caller) */
+    } else if (auth == NULL || auth->access_token == NULL || auth->access_token[0] == '\0') {
+        err = RVK_ERR_CREDENTIALS;
+    } else if (auth->user_id <= 0) {
+        err = RVK_ERR_ARG;
+    }
+    static const char *const actions[] = {"newapi.delete", "newapi.search", "newapi.list",
+                                          "newapi.check"};
+    rvk_svc_init(&op->h, sizeof *op, &na_desc, ep, actions[kind]);
     op->kind = kind;
     op->auth = auth;
-    op->method = method;
-    if (na_check_auth(ep, auth, res) == RVK_OK) {
-        res->err = rvk_engine_begin(c);
-    }
-    return res->err;
+    return rvk_svc_begin(c, err, res);
 }
 
-static void target_with_number(char *out, size_t cap, const char *prefix, int64_t n,
-                               const char *suffix)
+/* Search and list: the items are data.items (paged) or data (bare). */
+static void na_lists(na_op *op)
+{
+    op->arrays[0].path = "data.items";
+    op->arrays[1].path = "data";
+    for (size_t i = 0; i < 2; i++) {
+        op->arrays[i].on_element = na_item;
+        op->arrays[i].ctx = op;
+        op->arrays[i].allow_null = true;
+    }
+    op->h.arrays = op->arrays;
+    op->h.array_count = 2;
+}
+
+/* op->target = prefix, then the number n if n >= 0, then tail. */
+static rvk_err na_target(na_op *op, const char *prefix, int64_t n, const char *tail,
+                         size_t tail_len)
 {
     rvk_buf b;
-    rvk_buf_init(&b, out, cap - 1);
-    (void)rvk_buf_append_str(&b, prefix);
-    (void)rvk_buf_append_i64(&b, n);
-    (void)rvk_buf_append_str(&b, suffix);
-    out[b.len] = '\0';
+    rvk_buf_init(&b, op->target, sizeof op->target - 1);
+    rvk_err err = rvk_buf_append_str(&b, prefix);
+    if (err == RVK_OK && n >= 0) {
+        err = rvk_buf_append_i64(&b, n);
+    }
+    if (err == RVK_OK) {
+        err = rvk_buf_append(&b, tail, tail_len);
+    }
+    op->target[b.len] = '\0';
+    return err;
 }
 
 rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
                                 const rvk_newapi_auth *auth, int64_t id, rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, NA_DELETE, "DELETE", &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_DELETE, &op, res) != RVK_OK) {
         return res->err;
     }
     if (id <= 0) {
@@ -434,8 +376,8 @@ rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
         return res->err;
     }
     /* the server routes /api/token/:id; the slashed form only earns a 307 */
-    target_with_number(op.target, sizeof op.target, "/api/token/", id, "");
-    return na_run(c, ep, &op, "newapi.delete", res);
+    (void)na_target(&op, "/api/token/", id, "", 0);
+    return rvk_engine_run(c, &op.h.ex, res);
 }
 
 rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
@@ -443,28 +385,17 @@ rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
                               rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, NA_SEARCH, "GET", &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_SEARCH, &op, res) != RVK_OK) {
         return res->err;
     }
-    size_t n = 0;
-    const char *k = bare_key(key, &n);
-    if (k == NULL) {
+    op.key = bare_key(key, &op.key_len);
+    if (op.key == NULL ||
+        na_target(&op, "/api/token/search?token=", -1, op.key, op.key_len) != RVK_OK) {
         res->err = RVK_ERR_ARG;
         return res->err;
     }
-    op.key = key;
-    rvk_buf b;
-    rvk_buf_init(&b, op.target, sizeof op.target - 1);
-    rvk_err err = rvk_buf_append_str(&b, "/api/token/search?token=");
-    if (err == RVK_OK) {
-        err = rvk_buf_append(&b, k, n);
-    }
-    op.target[b.len] = '\0';
-    if (err != RVK_OK) {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    err = na_run(c, ep, &op, "newapi.search", res);
+    na_lists(&op);
+    rvk_err err = rvk_engine_run(c, &op.h.ex, res);
     rvk_wipe(op.target, sizeof op.target);
     if (err != RVK_OK) {
         return err;
@@ -488,19 +419,20 @@ rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
                                void *ctx, rvk_result *res)
 {
     na_op op;
-    if (na_start(c, ep, auth, NA_LIST, "GET", &op, res) != RVK_OK) {
+    if (na_start(c, ep, auth, RVK_OK, NA_LIST, &op, res) != RVK_OK) {
         return res->err;
     }
+    na_lists(&op);
     op.on_token = on_token;
     op.ctx = ctx;
     /* p=0 is the first page for both generations: current servers read
      * 0 as 1 (1-based), old ones are 0-based. The shape of the first
      * answer tells which numbering follows. */
+    static const char page_tail[] = "&page_size=100&size=100";
     int64_t page = 0;
     for (uint32_t pages = 0; pages < NEWAPI_MAX_PAGES; pages++) {
-        target_with_number(op.target, sizeof op.target, "/api/token/?p=", page,
-                           "&page_size=100&size=100");
-        rvk_err err = na_run(c, ep, &op, "newapi.list", res);
+        (void)na_target(&op, "/api/token/?p=", page, page_tail, sizeof page_tail - 1);
+        rvk_err err = rvk_engine_run(c, &op.h.ex, res);
         if (err != RVK_OK) {
             return err;
         }
@@ -538,23 +470,17 @@ rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
 rvk_err rvk_newapi_check_token(rvk_client *c, const rvk_endpoint *ep, const char *key,
                                bool *alive, rvk_result *res)
 {
-    memset(res, 0, sizeof *res);
     size_t n = 0;
-    if (ep == NULL || ep->host == NULL || bare_key(key, &n) == NULL) {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
+    const char *k = bare_key(key, &n);
     na_op op;
-    memset(&op, 0, sizeof op);
-    op.kind = NA_CHECK;
-    op.key = key;
-    op.method = "GET";
+    if (na_start(c, ep, NULL, k == NULL ? RVK_ERR_ARG : RVK_OK, NA_CHECK, &op, res) !=
+        RVK_OK) {
+        return res->err;
+    }
+    op.key = k;
+    op.key_len = n;
     memcpy(op.target, "/v1/models", sizeof "/v1/models");
-    rvk_err err = na_run(c, ep, &op, "newapi.check", res);
+    rvk_err err = rvk_engine_run(c, &op.h.ex, res);
     *alive = op.alive;
     return err;
 }

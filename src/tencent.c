@@ -1,52 +1,168 @@
 /*
  * tencent.c - Tencent Cloud API 3.0 operations (VOD and API Gateway):
  * JSON body, TC3 signature, request bytes, and the judgement of the
- * {"Response": {...}} envelope.
+ * {"Response": {...}} envelope. Also home of the helpers both services
+ * share (service.h).
  */
 #include <string.h>
 
-#include "engine.h"
 #include "http_writer.h"
 #include "json_writer.h"
 #include "revokit/rvk_ops.h"
+#include "service.h"
 #include "tc3.h"
 
-#define VOD_SERVICE "vod"
-#define VOD_VERSION "2018-07-17"
-#define APIGW_SERVICE "apigateway"
-#define APIGW_VERSION "2018-08-08"
+/* ---- shared by the services (service.h) --------------------------------- */
 
-typedef enum tc_kind {
-    TC_DELETE, /* "not found" may mean "already gone" */
-    TC_LIST,
-    TC_OTHER
-} tc_kind;
+static void svc_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js)
+{
+    const svc_op *h = (const svc_op *)ex->op;
+    (void)c;
+    rvk_json_stream_init(js, h->scalars, h->scalar_count, h->arrays, h->array_count);
+}
+
+void rvk_svc_init(svc_op *h, size_t size, const svc_desc *d, const rvk_endpoint *ep,
+                  const char *action)
+{
+    memset(h, 0, size);
+    h->ex.ep = ep;
+    h->ex.action = action;
+    h->ex.op = h;
+    h->ex.build = d->build;
+    h->ex.expect = svc_expect;
+    h->ex.judge = d->judge;
+    char *base = (char *)h;
+    rvk_json_scalar *s = (rvk_json_scalar *)(void *)(base + d->scalars);
+    h->scalars = s;
+    h->scalar_count = d->count;
+    for (const svc_field *f = d->fields; f < d->fields + d->count; f++, s++) {
+        s->path = f->path;
+        s->accept = f->accept;
+        s->out = base + f->off;
+        s->cap = f->cap;
+    }
+}
+
+rvk_err rvk_svc_begin(rvk_client *c, rvk_err err, rvk_result *res)
+{
+    memset(res, 0, sizeof *res);
+    if (err == RVK_OK) {
+        err = rvk_engine_begin(c);
+    }
+    res->err = err;
+    return err;
+}
+
+rvk_verdict rvk_svc_status(rvk_result *res, uint16_t status, bool auth)
+{
+    rvk_err err = RVK_ERR_SERVICE_HTTP;
+    rvk_verdict v = RVK_VERDICT_FAIL;
+    if (status == 429) {
+        err = RVK_ERR_SERVICE_THROTTLED;
+        v = RVK_VERDICT_RETRY;
+    } else if (status >= 500) {
+        v = RVK_VERDICT_RETRY;
+    } else if (auth && (status == 401 || status == 403)) {
+        err = RVK_ERR_SERVICE_AUTH;
+    } else if (status >= 300 && status < 400) {
+        err = RVK_ERR_HTTP_UNEXPECTED_STATUS;
+    }
+    res->err = err;
+    return v;
+}
+
+rvk_verdict rvk_svc_judge_code(const rvk_exchange *ex, rvk_result *res, const char *s,
+                               const char *text, const svc_rule *rules, size_t n,
+                               unsigned kind)
+{
+    rvk_err err = RVK_ERR_SERVICE;
+    rvk_verdict v = RVK_VERDICT_FAIL;
+    for (const svc_rule *r = rules; r < rules + n; r++) {
+        /* s shorter than the pattern: its NUL differs first */
+        if ((r->kinds & kind) != 0 && memcmp(s, text + r->off, r->len) == 0 &&
+            ((r->kinds & SVC_EXACT) == 0 || s[r->len] == '\0')) {
+            err = (rvk_err)r->err;
+            v = (rvk_verdict)r->verdict;
+            break;
+        }
+    }
+    if (err == RVK_ERR_SERVICE_NOT_FOUND && ex->maybe_applied) {
+        res->already_gone = true;
+        err = RVK_OK;
+        v = RVK_VERDICT_DONE;
+    }
+    res->err = err;
+    return v;
+}
+
+rvk_verdict rvk_svc_done(rvk_result *res, rvk_err err)
+{
+    res->err = err;
+    return err == RVK_OK ? RVK_VERDICT_DONE : RVK_VERDICT_FAIL;
+}
+
+void rvk_svc_copy(char *out, size_t cap, const rvk_json_scalar *s)
+{
+    rvk_engine_copy_clean(out, cap, s->out, s->len);
+}
+
+/* ---- Tencent Cloud API 3.0 ---------------------------------------------- */
+
+/* Operation kinds, as bits for the error table */
+enum { TC_VOD_DELETE = 1, TC_APIGW = 2, TC_LIST = 4 };
+#define TC_ALL (TC_VOD_DELETE | TC_APIGW | TC_LIST)
 
 enum { S_REQUEST_ID, S_CODE, S_MESSAGE, S_RESULT, S_COUNT };
 
 typedef struct tc_op {
-    const rvk_tc3_credentials *cred;
-    const char *service;
-    const char *version;
-    const char *action;
-    const char *region;
-    tc_kind kind;
-    size_t body_len;             /* body is in c->st.body */
-    bool want_result;            /* apigw: Response.Result */
-    rvk_json_array arrays[2];    /* list: ApiTokens, ExtInfos */
-    size_t array_count;
+    svc_op h;
     rvk_json_scalar scalars[S_COUNT];
+    rvk_json_array arrays[2];    /* list: ApiTokens, ExtInfos */
+    const rvk_tc3_credentials *cred;
+    rvk_tc3_request treq;        /* all but the timestamp */
+    rvk_tristate *result;        /* apigw: where Result goes */
+    rvk_tristate result_value;
+    unsigned kind;
+    size_t body_len;             /* body is in c->st.body */
     char request_id[72];
     char code[72];
     char message[RVK_JSON_MAX_SCALAR];
-    char result[8];
-    rvk_tristate result_value;
+    char result_text[8];
 } tc_op;
 
-static bool starts_with(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
+/* The error codes' text; a code that is a prefix of another is found
+ * inside it. */
+#define TC_T0 "RequestLimitExceeded"
+#define TC_T1 "InternalError"
+#define TC_T2 "AuthFailure.SignatureExpire"
+#define TC_T3 "UnauthorizedOperation"
+#define TC_T4 "ResourceNotFound.InvalidAccessKeyId"
+#define TC_T5 "ResourceNotFound.UserNotExist"
+#define TC_T6 "InvalidParameterValue.ApiToken"
+static const char tc_codes[] = TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5 TC_T6;
+#define TC_AT(before) (sizeof(before) - 1)
+
+/* In the order they are tried; "not found" (README's table) only for
+ * deletes. */
+static const svc_rule tc_rules[] = {
+    {TC_ALL, RVK_ERR_SERVICE_THROTTLED, RVK_VERDICT_RETRY, SVC_PAT(0, TC_T0)},
+    {TC_ALL, RVK_ERR_SERVICE, RVK_VERDICT_RETRY, SVC_PAT(TC_AT(TC_T0), TC_T1)},
+    {TC_ALL | SVC_EXACT, RVK_ERR_SERVICE_CLOCK, RVK_VERDICT_RETRY_CLOCK,
+     SVC_PAT(TC_AT(TC_T0 TC_T1), TC_T2)},
+    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1), "AuthFailure")},
+    {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2), TC_T3)},
+    {TC_VOD_DELETE | TC_APIGW | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), TC_T4)},
+    /* an unknown SubAppId is our mistake, not the token's absence */
+    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4), TC_T5)},
+    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), "ResourceNotFound")},
+    {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5), "InvalidParameterValue")},
+    {TC_VOD_DELETE, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5), TC_T6)},
+};
 
 static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t now)
 {
@@ -55,15 +171,7 @@ static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     if (now == RVK_TIME_UNKNOWN) {
         return RVK_ERR_CLOCK;
     }
-    rvk_tc3_request treq = {
-        .service = op->service,
-        .host = ep->host,
-        .action = op->action,
-        .version = op->version,
-        .region = op->region,
-        .language = NULL,
-        .timestamp = now,
-    };
+    op->treq.timestamp = now;
     rvk_tc3_payload payload;
     uint8_t digest[32];
     rvk_tc3_payload_init(&payload);
@@ -73,7 +181,7 @@ static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     rvk_wipe(&payload, sizeof payload);
 
     rvk_tc3_signature sig;
-    rvk_err err = rvk_tc3_sign(op->cred, &treq, digest, &sig);
+    rvk_err err = rvk_tc3_sign(op->cred, &op->treq, digest, &sig);
     if (err == RVK_OK) {
         err = rvk_http_write_request_line(req, "POST", "/");
     }
@@ -81,7 +189,7 @@ static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         err = rvk_http_write_host(req, ep->host, ep->port, ep->tls);
     }
     if (err == RVK_OK) {
-        err = rvk_tc3_write_headers(req, op->cred, &treq, &sig);
+        err = rvk_tc3_write_headers(req, op->cred, &op->treq, &sig);
     }
     if (err == RVK_OK) {
         err = rvk_http_write_content_length(req, op->body_len);
@@ -96,201 +204,123 @@ static rvk_err tc_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     return err;
 }
 
-static void tc_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js)
-{
-    tc_op *op = (tc_op *)ex->op;
-    (void)c;
-    static const char *const paths[S_COUNT] = {
-        "Response.RequestId", "Response.Error.Code", "Response.Error.Message",
-        "Response.Result",
-    };
-    char *outs[S_COUNT] = {op->request_id, op->code, op->message, op->result};
-    size_t caps[S_COUNT] = {sizeof op->request_id, sizeof op->code,
-                            sizeof op->message, sizeof op->result};
-    for (size_t i = 0; i < S_COUNT; i++) {
-        rvk_json_scalar *s = &op->scalars[i];
-        memset(s, 0, sizeof *s);
-        s->path = paths[i];
-        s->accept = RVK_JSON_STRING;
-        s->out = outs[i];
-        s->cap = caps[i];
-        outs[i][0] = '\0';
-    }
-    op->scalars[S_RESULT].accept = RVK_JSON_BOOL | RVK_JSON_NULL;
-    for (size_t i = 0; i < op->array_count; i++) {
-        op->arrays[i].count = 0;
-        op->arrays[i].found = false;
-    }
-    rvk_json_stream_init(js, op->scalars, op->want_result ? S_COUNT : S_RESULT,
-                         op->arrays, op->array_count);
-}
-
-static bool is_not_found(const tc_op *op)
-{
-    if (op->kind != TC_DELETE) {
-        return false;
-    }
-    if (strcmp(op->service, APIGW_SERVICE) == 0) {
-        return strcmp(op->code, "ResourceNotFound.InvalidAccessKeyId") == 0;
-    }
-    return (starts_with(op->code, "ResourceNotFound") &&
-            strcmp(op->code, "ResourceNotFound.UserNotExist") != 0) ||
-           strcmp(op->code, "InvalidParameterValue") == 0 ||
-           starts_with(op->code, "InvalidParameterValue.ApiToken");
-}
-
 static rvk_verdict tc_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_reader *http,
                             rvk_err body_err, rvk_result *res)
 {
     tc_op *op = (tc_op *)ex->op;
     (void)c;
     if (http->status != 200) {
-        /* the SDK does not read non-200 bodies either */
-        /* Tencent API 3.0 never redirects: a 3xx is not this API talking */
-        res->err = http->status == 429                             ? RVK_ERR_SERVICE_THROTTLED
-                   : (http->status >= 300 && http->status < 400) ? RVK_ERR_HTTP_UNEXPECTED_STATUS
-                                                                 : RVK_ERR_SERVICE_HTTP;
+        /* the SDK does not read non-200 bodies either; Tencent API 3.0
+         * never redirects: a 3xx is not this API talking */
         rvk_engine_status_code(res, http->status);
-        if (http->status == 429 || http->status >= 500) {
-            return RVK_VERDICT_RETRY;
-        }
-        return RVK_VERDICT_FAIL;
+        return rvk_svc_status(res, http->status, false);
     }
-    if (body_err != RVK_OK) {
-        res->err = body_err;
-        return RVK_VERDICT_FAIL;
-    }
-    rvk_engine_copy_clean(res->request_id, sizeof res->request_id, op->request_id,
-                          op->scalars[S_REQUEST_ID].len);
-    if (op->scalars[S_CODE].found) {
-        rvk_engine_copy_clean(res->code, sizeof res->code, op->code,
-                              op->scalars[S_CODE].len);
-        rvk_engine_copy_clean(res->message, sizeof res->message, op->message,
-                              op->scalars[S_MESSAGE].len);
-        if (starts_with(op->code, "RequestLimitExceeded")) {
-            res->err = RVK_ERR_SERVICE_THROTTLED;
-            return RVK_VERDICT_RETRY;
+    rvk_err err = body_err;
+    if (err == RVK_OK) {
+        rvk_svc_copy(res->request_id, sizeof res->request_id, &op->scalars[S_REQUEST_ID]);
+        if (op->scalars[S_CODE].found) {
+            rvk_svc_copy(res->code, sizeof res->code, &op->scalars[S_CODE]);
+            rvk_svc_copy(res->message, sizeof res->message, &op->scalars[S_MESSAGE]);
+            return rvk_svc_judge_code(ex, res, op->code, tc_codes, tc_rules,
+                                      sizeof tc_rules / sizeof tc_rules[0], op->kind);
         }
-        if (starts_with(op->code, "InternalError")) {
-            res->err = RVK_ERR_SERVICE;
-            return RVK_VERDICT_RETRY;
-        }
-        if (strcmp(op->code, "AuthFailure.SignatureExpire") == 0) {
-            res->err = RVK_ERR_SERVICE_CLOCK;
-            return RVK_VERDICT_RETRY_CLOCK;
-        }
-        if (starts_with(op->code, "AuthFailure") ||
-            starts_with(op->code, "UnauthorizedOperation")) {
-            res->err = RVK_ERR_SERVICE_AUTH;
-            return RVK_VERDICT_FAIL;
-        }
-        if (is_not_found(op)) {
-            if (ex->maybe_applied) {
-                res->already_gone = true;
-                res->err = RVK_OK;
-                return RVK_VERDICT_DONE;
+        if (!op->scalars[S_REQUEST_ID].found ||
+            (op->kind == TC_LIST && !op->arrays[0].found)) {
+            /* no Response object, or one without RequestId: not this API */
+            err = RVK_ERR_PROTO_SHAPE;
+        } else if (op->kind == TC_APIGW) {
+            /* Result accepts only a boolean or null; missing is null */
+            op->result_value = op->scalars[S_RESULT].kind != RVK_JSON_BOOL ? RVK_RESULT_NULL
+                               : op->result_text[0] == 't'                 ? RVK_RESULT_TRUE
+                                                                           : RVK_RESULT_FALSE;
+            if (op->result_value == RVK_RESULT_FALSE) {
+                rvk_engine_copy_clean(res->message, sizeof res->message,
+                                      "the service answered Result=false", 33);
+                err = RVK_ERR_SERVICE;
             }
-            res->err = RVK_ERR_SERVICE_NOT_FOUND;
-            return RVK_VERDICT_FAIL;
-        }
-        res->err = RVK_ERR_SERVICE;
-        return RVK_VERDICT_FAIL;
-    }
-    if (!op->scalars[S_REQUEST_ID].found) {
-        /* no Response object, or one without RequestId: not this API */
-        res->err = RVK_ERR_PROTO_SHAPE;
-        return RVK_VERDICT_FAIL;
-    }
-    if (op->kind == TC_LIST && !op->arrays[0].found) {
-        res->err = RVK_ERR_PROTO_SHAPE;
-        return RVK_VERDICT_FAIL;
-    }
-    if (op->want_result) {
-        const rvk_json_scalar *r = &op->scalars[S_RESULT];
-        op->result_value = !r->found || r->kind == RVK_JSON_NULL ? RVK_RESULT_NULL
-                           : strcmp(op->result, "true") == 0     ? RVK_RESULT_TRUE
-                                                                 : RVK_RESULT_FALSE;
-        if (op->result_value == RVK_RESULT_FALSE) {
-            rvk_engine_copy_clean(res->message, sizeof res->message,
-                                  "the service answered Result=false", 33);
-            res->err = RVK_ERR_SERVICE;
-            return RVK_VERDICT_FAIL;
         }
     }
-    res->err = RVK_OK;
-    return RVK_VERDICT_DONE;
+    return rvk_svc_done(res, err);
 }
 
-/* Run one Tencent action whose body is already in c->st.body. */
-static rvk_err tc_run(rvk_client *c, const rvk_endpoint *ep, tc_op *op, rvk_result *res)
-{
-    rvk_exchange ex;
-    memset(&ex, 0, sizeof ex);
-    ex.ep = ep;
-    ex.action = op->action;
-    ex.op = op;
-    ex.build = tc_build;
-    ex.expect = tc_expect;
-    ex.judge = tc_judge;
-    rvk_err err = rvk_engine_run(c, &ex, res);
-    rvk_wipe(c->st.body, sizeof c->st.body);
-    return err;
-}
+static const svc_field tc_fields[S_COUNT] = {
+    SVC_FIELD(tc_op, "Response.RequestId", request_id, RVK_JSON_STRING),
+    SVC_FIELD(tc_op, "Response.Error.Code", code, RVK_JSON_STRING),
+    SVC_FIELD(tc_op, "Response.Error.Message", message, RVK_JSON_STRING),
+    SVC_FIELD(tc_op, "Response.Result", result_text, RVK_JSON_BOOL | RVK_JSON_NULL),
+};
 
-static rvk_err tc_check(const rvk_endpoint *ep, const rvk_tc3_credentials *cred,
-                        rvk_result *res)
+static const svc_desc tc_desc = {tc_build, tc_judge, tc_fields,
+                                 (uint16_t)offsetof(tc_op, scalars), S_COUNT};
+
+/* Checks every operation makes before anything else. */
+static rvk_err tc_check(const rvk_endpoint *ep, const rvk_tc3_credentials *cred)
 {
-    memset(res, 0, sizeof *res);
     if (ep == NULL || ep->host == NULL || cred == NULL || cred->secret_id == NULL ||
         cred->secret_key == NULL || cred->secret_id[0] == '\0' ||
         cred->secret_key[0] == '\0') {
-        res->err = RVK_ERR_CREDENTIALS;
-        return res->err;
+        return RVK_ERR_CREDENTIALS;
     }
     return RVK_OK;
 }
 
-static void tc_op_init(tc_op *op, const rvk_tc3_credentials *cred, const char *service,
-                       const char *version, const char *action, tc_kind kind)
+static void tc_init(tc_op *op, const rvk_endpoint *ep, const rvk_tc3_credentials *cred,
+                    unsigned kind, const char *action)
 {
-    memset(op, 0, sizeof *op);
+    rvk_svc_init(&op->h, sizeof *op, &tc_desc, ep, action);
+    bool gw = kind == TC_APIGW;
+    op->h.scalar_count = gw ? S_COUNT : S_RESULT; /* Result: apigw only */
     op->cred = cred;
-    op->service = service;
-    op->version = version;
-    op->action = action;
     op->kind = kind;
+    op->treq.service = gw ? "apigateway" : "vod";
+    op->treq.version = gw ? "2018-08-08" : "2018-07-17";
+    op->treq.host = ep->host;
+    op->treq.action = action;
+}
+
+/* Write the body {"SubAppId":num (if num >= 0), "<ApiToken|AccessKeyId>":str
+ * (if str)} and run op's action. The body is wiped afterwards. */
+static rvk_err tc_run(rvk_client *c, tc_op *op, int64_t num, const char *str, size_t len,
+                      rvk_result *res)
+{
+    rvk_buf body;
+    rvk_json_writer w;
+    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
+    rvk_json_writer_init(&w, &body);
+    if (num >= 0) {
+        (void)rvk_json_member_int(&w, "SubAppId", num);
+    }
+    if (str != NULL) {
+        (void)rvk_json_member_string(&w, op->kind == TC_APIGW ? "AccessKeyId" : "ApiToken",
+                                     str, len);
+    }
+    rvk_err err = rvk_json_writer_finish(&w);
+    res->err = err;
+    if (err == RVK_OK) {
+        op->body_len = body.len;
+        err = rvk_engine_run(c, &op->h.ex, res);
+        if (op->result != NULL) {
+            *op->result = op->result_value;
+        }
+    }
+    rvk_wipe(c->st.body, sizeof c->st.body);
+    return err;
 }
 
 rvk_err rvk_vod_delete_token(rvk_client *c, const rvk_endpoint *ep,
                              const rvk_tc3_credentials *cred, int64_t sub_app_id,
                              const char *token, size_t token_len, rvk_result *res)
 {
-    if (tc_check(ep, cred, res) != RVK_OK) {
-        return res->err;
+    rvk_err err = tc_check(ep, cred);
+    if (err == RVK_OK && (sub_app_id <= 0 || token == NULL || token_len == 0)) {
+        err = RVK_ERR_ARG;
     }
-    if (sub_app_id <= 0 || token == NULL || token_len == 0) {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
+    if (rvk_svc_begin(c, err, res) != RVK_OK) {
         return res->err;
     }
     tc_op op;
-    tc_op_init(&op, cred, VOD_SERVICE, VOD_VERSION, "DeleteAigcApiToken", TC_DELETE);
-    rvk_buf body;
-    rvk_json_writer w;
-    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
-    rvk_json_writer_init(&w, &body);
-    (void)rvk_json_member_int(&w, "SubAppId", sub_app_id);
-    (void)rvk_json_member_string(&w, "ApiToken", token, token_len);
-    res->err = rvk_json_writer_finish(&w);
-    if (res->err != RVK_OK) {
-        rvk_wipe(c->st.body, sizeof c->st.body);
-        return res->err;
-    }
-    op.body_len = body.len;
-    return tc_run(c, ep, &op, res);
+    tc_init(&op, ep, cred, TC_VOD_DELETE, "DeleteAigcApiToken");
+    return tc_run(c, &op, sub_app_id, token, token_len, res);
 }
 
 typedef struct list_ctx {
@@ -304,11 +334,8 @@ static rvk_err list_element(void *ctx, size_t index, const rvk_json_element *e)
     char value[RVK_JSON_MAX_SCALAR];
     size_t len = 0;
     rvk_err err = rvk_json_element_string(e, value, sizeof value, &len);
-    if (err != RVK_OK) {
+    if (err != RVK_OK || l->fn == NULL) {
         return err;
-    }
-    if (l->fn == NULL) {
-        return RVK_OK;
     }
     char clean[RVK_JSON_MAX_SCALAR];
     rvk_engine_copy_clean(clean, sizeof clean, value, len);
@@ -323,98 +350,62 @@ rvk_err rvk_vod_list_tokens(rvk_client *c, const rvk_endpoint *ep,
                             rvk_string_fn on_token, rvk_string_fn on_ext_info,
                             void *ctx, rvk_result *res)
 {
-    if (tc_check(ep, cred, res) != RVK_OK) {
-        return res->err;
-    }
-    res->err = rvk_engine_begin(c);
-    if (res->err != RVK_OK) {
+    if (rvk_svc_begin(c, tc_check(ep, cred), res) != RVK_OK) {
         return res->err;
     }
     tc_op op;
-    tc_op_init(&op, cred, VOD_SERVICE, VOD_VERSION, "DescribeAigcApiTokens", TC_LIST);
-    list_ctx tokens = {on_token, ctx};
-    list_ctx infos = {on_ext_info, ctx};
+    tc_init(&op, ep, cred, TC_LIST, "DescribeAigcApiTokens");
+    list_ctx lists[2] = {{on_token, ctx}, {on_ext_info, ctx}};
     op.arrays[0].path = "Response.ApiTokens";
-    op.arrays[0].on_element = list_element;
-    op.arrays[0].ctx = &tokens;
     op.arrays[1].path = "Response.ExtInfos";
-    op.arrays[1].on_element = list_element;
-    op.arrays[1].ctx = &infos;
     op.arrays[1].allow_null = true;
-    op.array_count = 2;
-
-    rvk_buf body;
-    rvk_json_writer w;
-    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
-    rvk_json_writer_init(&w, &body);
-    if (sub_app_id >= 0) {
-        (void)rvk_json_member_int(&w, "SubAppId", sub_app_id);
+    for (size_t i = 0; i < 2; i++) {
+        op.arrays[i].on_element = list_element;
+        op.arrays[i].ctx = &lists[i];
     }
-    res->err = rvk_json_writer_finish(&w);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
-    op.body_len = body.len;
-    return tc_run(c, ep, &op, res);
+    op.h.arrays = op.arrays;
+    op.h.array_count = 2;
+    return tc_run(c, &op, sub_app_id, NULL, 0, res);
 }
 
+/* One API Gateway key action. first: check the arguments and start the
+ * deadline (the delete after a disable shares the disable's). */
 static rvk_err apigw_key_action(rvk_client *c, const rvk_endpoint *ep,
                                 const rvk_tc3_credentials *cred, const char *region,
                                 const char *key_id, const char *action,
-                                rvk_tristate *result, rvk_result *res, bool begin)
+                                rvk_tristate *result, rvk_result *res, bool first)
 {
-    if (tc_check(ep, cred, res) != RVK_OK) {
-        return res->err;
-    }
-    if (region == NULL || region[0] == '\0') {
-        res->err = RVK_ERR_CONFIG;
-        return res->err;
-    }
-    if (key_id == NULL || key_id[0] == '\0') {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    if (begin) {
-        res->err = rvk_engine_begin(c);
-        if (res->err != RVK_OK) {
+    if (first) {
+        rvk_err err = tc_check(ep, cred);
+        if (err == RVK_OK && (region == NULL || region[0] == '\0')) {
+            err = RVK_ERR_CONFIG;
+        }
+        if (err == RVK_OK && (key_id == NULL || key_id[0] == '\0')) {
+            err = RVK_ERR_ARG;
+        }
+        if (rvk_svc_begin(c, err, res) != RVK_OK) {
             return res->err;
         }
     }
     tc_op op;
-    tc_op_init(&op, cred, APIGW_SERVICE, APIGW_VERSION, action, TC_DELETE);
-    op.region = region;
-    op.want_result = true;
-    rvk_buf body;
-    rvk_json_writer w;
-    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
-    rvk_json_writer_init(&w, &body);
-    (void)rvk_json_member_string(&w, "AccessKeyId", key_id, strlen(key_id));
-    res->err = rvk_json_writer_finish(&w);
-    if (res->err != RVK_OK) {
-        return res->err;
-    }
-    op.body_len = body.len;
-    rvk_err err = tc_run(c, ep, &op, res);
-    if (result != NULL) {
-        *result = op.result_value;
-    }
-    return err;
+    tc_init(&op, ep, cred, TC_APIGW, action);
+    op.treq.region = region;
+    op.result = result;
+    return tc_run(c, &op, -1, key_id, strlen(key_id), res);
 }
 
 rvk_err rvk_apigw_delete_key(rvk_client *c, const rvk_endpoint *ep,
                              const rvk_tc3_credentials *cred, const char *region,
                              const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", result, res,
-                            true);
+    return apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", result, res, true);
 }
 
 rvk_err rvk_apigw_disable_key(rvk_client *c, const rvk_endpoint *ep,
                               const rvk_tc3_credentials *cred, const char *region,
                               const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", result, res,
-                            true);
+    return apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", result, res, true);
 }
 
 rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
@@ -422,21 +413,16 @@ rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
                              const char *key_id, rvk_apigw_revocation *out)
 {
     memset(out, 0, sizeof *out);
-    rvk_tristate result = RVK_RESULT_NULL;
     /* one deadline for both steps */
-    rvk_err err = apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", &result,
+    rvk_err err = apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", NULL,
                                    &out->disable, true);
     if (err != RVK_OK) {
         return err;
     }
     out->revoked = true;
-    if (out->disable.already_gone) {
-        /* nothing left to delete */
-        out->deleted = true;
-        return RVK_OK;
-    }
-    (void)apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", &result, &out->del,
-                           false);
-    out->deleted = out->del.err == RVK_OK;
+    /* already gone: nothing left to delete */
+    out->deleted = out->disable.already_gone ||
+                   apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", NULL,
+                                    &out->del, false) == RVK_OK;
     return RVK_OK;
 }

@@ -331,8 +331,8 @@ def main():
     assume = [("br_hmac_*", sha256), ("process_key", sha256)]
     # The engine's operation callbacks are the services' build/expect/judge;
     # the JSON layer's element callbacks are the services' list handlers.
-    ops = ["src/tencent.c:tc_build", "src/newapi.c:na_build", "src/tencent.c:tc_expect",
-           "src/newapi.c:na_expect", "src/tencent.c:tc_judge", "src/newapi.c:na_judge"]
+    ops = ["src/tencent.c:tc_build", "src/newapi.c:na_build", "src/tencent.c:svc_expect",
+           "src/tencent.c:tc_judge", "src/newapi.c:na_judge"]
     elements = ["src/tencent.c:list_element", "src/newapi.c:na_item"]
     if engine:
         # json.c calls the element callback from deliver (value_done when
