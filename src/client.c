@@ -135,7 +135,7 @@ void rvk_engine_status_code(rvk_result *res, uint16_t status)
 {
     rvk_buf b;
     rvk_buf_init(&b, res->code, sizeof res->code - 1);
-    (void)rvk_buf_append_str(&b, "HTTP ");
+    (void)rvk_buf_append(&b, "HTTP ", 5);
     (void)rvk_buf_append_u64(&b, status);
     res->code[b.len] = '\0';
 }

@@ -26,33 +26,27 @@
 #define SINK_CHUNK 64
 
 typedef struct tc3_sink {
-    rvk_buf *out;           /* the caller's buffer, or &chunk */
-    rvk_buf chunk;          /* hash sinks: bytes waiting for the hash */
-    br_sha256_context *sha; /* hash sinks: one of these two */
-    br_hmac_context *hmac;
-    rvk_err err;            /* a full buffer; hashes cannot fail */
+    rvk_buf *out;                /* the caller's buffer, or &chunk */
+    rvk_buf chunk;               /* hash sinks: bytes waiting for the hash */
+    const br_hash_class **hash;  /* hash sinks: the running hash */
+    rvk_err err;                 /* a full buffer; hashes cannot fail */
 } tc3_sink;
 
-/* out: a buffer sink; else a hash sink over sha or hmac collecting in
- * chunk (SINK_CHUNK bytes). */
-static void sink_init(tc3_sink *s, rvk_buf *out, br_sha256_context *sha, br_hmac_context *hmac,
-                      uint8_t *chunk)
+/* out: a buffer sink; else a hash sink over hash (a SHA-256 context, or
+ * the inner hash of an HMAC context: that is all br_hmac_update feeds)
+ * collecting in chunk (SINK_CHUNK bytes). */
+static void sink_init(tc3_sink *s, rvk_buf *out, const br_hash_class **hash, uint8_t *chunk)
 {
     rvk_buf_init(&s->chunk, chunk, SINK_CHUNK);
     s->out = out != NULL ? out : &s->chunk;
-    s->sha = sha;
-    s->hmac = hmac;
+    s->hash = hash;
     s->err = RVK_OK;
 }
 
 /* Hands what is waiting to the hash (hash sinks only). */
 static void sink_flush(tc3_sink *s)
 {
-    if (s->sha != NULL) {
-        br_sha256_update(s->sha, s->chunk.data, s->chunk.len);
-    } else {
-        br_hmac_update(s->hmac, s->chunk.data, s->chunk.len);
-    }
+    (*s->hash)->update(s->hash, s->chunk.data, s->chunk.len);
     s->chunk.len = 0;
 }
 
@@ -213,7 +207,7 @@ static void hash_canonical_request(tc3_sink *s, br_sha256_context *sha, uint8_t 
                                    uint8_t out[32])
 {
     const void *args[] = {req->host, payload_sha256};
-    sink_init(s, NULL, sha, NULL, chunk);
+    sink_init(s, NULL, &sha->vtable, chunk);
     br_sha256_init(sha);
     emit(s, CANONICAL_REQUEST, args);
     sink_flush(s);
@@ -306,7 +300,7 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     tc3_sink s; /* the Authorization text, later the string to sign */
     if (err == RVK_OK) {
         const void *args[] = {cred->secret_id, date, req->service};
-        sink_init(&s, &auth, NULL, NULL, NULL);
+        sink_init(&s, &auth, NULL, NULL);
         emit(&s, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
                  ", SignedHeaders=" SIGNED_HEADERS ", Signature=", args);
         err = s.err;
@@ -330,13 +324,13 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     br_hmac_key_init(&x.kc, &br_sha256_vtable, x.key, 32);
     br_hmac_init(&x.u.hc, &x.kc, 0);
     const void *args[] = {ts, date, req->service, x.mac, x.mac};
-    sink_init(&s, NULL, NULL, &x.u.hc, x.key);
+    sink_init(&s, NULL, &x.u.hc.dig.vtable, x.key);
     emit(&s, STRING_TO_SIGN, args);
     sink_flush(&s);
     br_hmac_out(&x.u.hc, x.mac);
 
     /* room checked above */
-    sink_init(&s, &auth, NULL, NULL, NULL);
+    sink_init(&s, &auth, NULL, NULL);
     emit(&s, T_HEX, args + 4);
     out->authorization[auth.len] = '\0';
     memcpy(out->date, date, sizeof out->date);
@@ -370,7 +364,7 @@ static rvk_err write_diagnostic(rvk_buf *b, const rvk_tc3_request *req,
         hash_canonical_request(&s, &sha, chunk, req, payload_sha256, canonical);
     }
     size_t mark = b->len;
-    sink_init(&s, b, NULL, NULL, NULL);
+    sink_init(&s, b, NULL, NULL);
     emit(&s, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST, string_to_sign ? sts_args : args);
     if (s.err != RVK_OK) {
         b->len = mark;
@@ -442,7 +436,7 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
 
     size_t mark = b->len;
     tc3_sink s;
-    sink_init(&s, b, NULL, NULL, NULL);
+    sink_init(&s, b, NULL, NULL);
     const char *name = header_names;
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         if (values[i] != NULL) {
