@@ -1,5 +1,6 @@
 #include "buf.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 void rvk_buf_init(rvk_buf *b, void *storage, size_t cap)
@@ -41,31 +42,31 @@ uint32_t rvk_u64_divmod(uint64_t *v, uint32_t d)
     return rem;
 }
 
-rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v)
+/* The decimal digits of v, after a '-' if negative, in one append: all or
+ * nothing, so no rollback is needed. */
+static rvk_err append_decimal(rvk_buf *b, uint64_t v, bool negative)
 {
-    char tmp[20];
+    char tmp[21];
     size_t i = sizeof tmp;
     do {
         tmp[--i] = (char)('0' + rvk_u64_divmod(&v, 10u));
     } while (v != 0);
+    if (negative) {
+        tmp[--i] = '-';
+    }
     return rvk_buf_append(b, tmp + i, sizeof tmp - i);
+}
+
+rvk_err rvk_buf_append_u64(rvk_buf *b, uint64_t v)
+{
+    return append_decimal(b, v, false);
 }
 
 rvk_err rvk_buf_append_i64(rvk_buf *b, int64_t v)
 {
-    if (v >= 0) {
-        return rvk_buf_append_u64(b, (uint64_t)v);
-    }
-    size_t mark = b->len;
-    rvk_err err = rvk_buf_append(b, "-", 1);
-    if (err == RVK_OK) {
-        /* -(v+1)+1 avoids overflow on INT64_MIN */
-        err = rvk_buf_append_u64(b, (uint64_t)(-(v + 1)) + 1u);
-    }
-    if (err != RVK_OK) {
-        b->len = mark;
-    }
-    return err;
+    /* -(v+1)+1 avoids overflow on INT64_MIN */
+    return v >= 0 ? append_decimal(b, (uint64_t)v, false)
+                  : append_decimal(b, (uint64_t)(-(v + 1)) + 1u, true);
 }
 
 rvk_err rvk_buf_append_hex(rvk_buf *b, const uint8_t *bytes, size_t n)

@@ -135,7 +135,7 @@ void rvk_engine_status_code(rvk_result *res, uint16_t status)
 {
     rvk_buf b;
     rvk_buf_init(&b, res->code, sizeof res->code - 1);
-    (void)rvk_buf_append_str(&b, "HTTP ");
+    (void)rvk_buf_append(&b, "HTTP ", 5);
     (void)rvk_buf_append_u64(&b, status);
     res->code[b.len] = '\0';
 }
@@ -153,12 +153,23 @@ void rvk_engine_status_code(rvk_result *res, uint16_t status)
  * Spacing alone is not enough: measured against the mock under CPU load,
  * a request delayed by 20 ms put 21 into one server-side second
  * (RequestLimitExceeded). */
+/* Equal texts (the identity of an action): a short loop instead of
+ * pulling in libc's large strcmp for one comparison. */
+static bool same_text(const char *a, const char *b)
+{
+    while (*a != '\0' && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 static rvk_rate_slot *rate_slot(rvk_client *c, const char *action)
 {
     rvk_rate_slot *oldest = &c->st.rate[0];
     for (size_t i = 0; i < RVK_RATE_SLOTS; i++) {
         rvk_rate_slot *s = &c->st.rate[i];
-        if (s->action != NULL && strcmp(s->action, action) == 0) {
+        if (s->action != NULL && same_text(s->action, action)) {
             return s;
         }
         if (s->action == NULL || s->next_ms < oldest->next_ms) {
@@ -171,25 +182,25 @@ static rvk_rate_slot *rate_slot(rvk_client *c, const char *action)
     return oldest;
 }
 
-static uint32_t rate_window_len(const rvk_client *c)
+/* The slot of ex's action, or NULL when no rate limit applies to it. */
+static rvk_rate_slot *rate_slot_of(rvk_client *c, const rvk_exchange *ex)
 {
-    return c->cfg.rate_per_sec < RVK_RATE_WINDOW ? c->cfg.rate_per_sec : RVK_RATE_WINDOW;
+    return c->cfg.rate_per_sec == 0 || ex->action == NULL ? NULL : rate_slot(c, ex->action);
 }
 
-static rvk_err rate_wait(rvk_client *c, const char *action)
+static rvk_err rate_wait(rvk_client *c, rvk_rate_slot *slot)
 {
-    if (c->cfg.rate_per_sec == 0 || action == NULL) {
+    if (slot == NULL) {
         return RVK_OK;
     }
-    rvk_rate_slot *slot = rate_slot(c, action);
+    uint32_t rate = c->cfg.rate_per_sec;
     uint64_t start = slot->next_ms;
-    uint32_t m = rate_window_len(c);
+    uint32_t m = rate < RVK_RATE_WINDOW ? rate : RVK_RATE_WINDOW;
     if (slot->done_count >= m) {
         /* the entry written m requests ago */
         uint32_t i = (slot->done_head + RVK_RATE_WINDOW - m) % RVK_RATE_WINDOW;
         /* ceil(m * 1000 / rate) in 32 bits: m <= RVK_RATE_WINDOW */
-        uint32_t span = m * 1000u / c->cfg.rate_per_sec +
-                        (m * 1000u % c->cfg.rate_per_sec != 0 ? 1u : 0u);
+        uint32_t span = m * 1000u / rate + (m * 1000u % rate != 0 ? 1u : 0u);
         uint64_t now = now_ms(c);
         /* 32-bit times: the difference is right across a wrap */
         uint32_t since = (uint32_t)now - slot->done_ms[i];
@@ -202,25 +213,23 @@ static rvk_err rate_wait(rvk_client *c, const char *action)
     }
     uint64_t now = now_ms(c);
     if (start > now) {
-        uint64_t wait = start - now;
-        if (now + wait >= c->st.deadline_ms) {
+        if (start >= c->st.deadline_ms) {
             return RVK_ERR_NET_TIMEOUT;
         }
-        sleep_ms(c, (uint32_t)wait);
+        sleep_ms(c, (uint32_t)(start - now));
         now = now_ms(c);
     }
-    slot->next_ms = (start > now ? start : now) + 1000u / c->cfg.rate_per_sec;
+    slot->next_ms = (start > now ? start : now) + 1000u / rate;
     return RVK_OK;
 }
 
-/* The attempt of `action` that rate_wait let through has ended (answered
- * or failed): remember when, for the window rule. */
-static void rate_done(rvk_client *c, const char *action)
+/* The attempt that rate_wait let through has ended (answered or failed):
+ * remember when, for the window rule. */
+static void rate_done(rvk_client *c, rvk_rate_slot *slot)
 {
-    if (c->cfg.rate_per_sec == 0 || action == NULL) {
+    if (slot == NULL) {
         return;
     }
-    rvk_rate_slot *slot = rate_slot(c, action);
     slot->done_ms[slot->done_head] = (uint32_t)now_ms(c);
     slot->done_head = (slot->done_head + 1u) % RVK_RATE_WINDOW;
     if (slot->done_count < RVK_RATE_WINDOW) {
@@ -250,47 +259,29 @@ static int64_t time_floor(const rvk_client *c)
     return c->cfg.time_floor > RVK_TIME_FLOOR ? c->cfg.time_floor : RVK_TIME_FLOOR;
 }
 
-static bool usable_date(rvk_client *c, const rvk_http_reader *h, int64_t *t)
+/* Adopt the Date of the response just read, if usable: as the learnt
+ * time (rvk_client_now() runs on from it when the port has no clock),
+ * and with correct set (after AuthFailure.SignatureExpire) also as the
+ * offset to the port clock. Returns false if there was no usable Date. */
+static bool adopt_date(rvk_client *c, bool correct)
 {
-    return h->date[0] != '\0' &&
-           rvk_time_parse_http_date(h->date, (unsigned long)strlen(h->date), t) == RVK_OK &&
-           *t >= time_floor(c);
-}
-
-/* Remember server time t as of now (monotonic): rvk_client_now() runs
- * on from it when the port has no clock. */
-static void remember_time(rvk_client *c, int64_t t)
-{
+    const char *date = c->st.io.in.http.date;
+    int64_t t;
+    if (date[0] == '\0' ||
+        rvk_time_parse_http_date(date, (unsigned long)strlen(date), &t) != RVK_OK ||
+        t < time_floor(c)) {
+        return false;
+    }
+    if (correct && c->port.clock.unix_time != NULL) {
+        int64_t local = c->port.clock.unix_time(c->port.clock.ctx);
+        if (local != RVK_TIME_UNKNOWN) {
+            c->st.clock_offset_s = t - local;
+            c->st.clock_offset_valid = true;
+        }
+    }
     c->st.learnt_time_s = t;
     c->st.learnt_mono_ms = now_ms(c);
     c->st.learnt_valid = true;
-}
-
-static void learn_date(rvk_client *c, const rvk_http_reader *h)
-{
-    int64_t t;
-    if (usable_date(c, h, &t)) {
-        remember_time(c, t);
-    }
-}
-
-/* Adopt the server's clock after AuthFailure.SignatureExpire.
- * Returns false if the response carried no usable Date. */
-static bool correct_clock(rvk_client *c, const rvk_http_reader *h)
-{
-    int64_t t;
-    if (!usable_date(c, h, &t)) {
-        return false;
-    }
-    int64_t local = RVK_TIME_UNKNOWN;
-    if (c->port.clock.unix_time != NULL) {
-        local = c->port.clock.unix_time(c->port.clock.ctx);
-    }
-    if (local != RVK_TIME_UNKNOWN) {
-        c->st.clock_offset_s = t - local;
-        c->st.clock_offset_valid = true;
-    }
-    remember_time(c, t);
     return true;
 }
 
@@ -368,7 +359,7 @@ static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
         }
         switch (ev) {
         case RVK_HTTP_EV_HEADERS:
-            learn_date(c, &st->io.in.http);
+            (void)adopt_date(c, false);
             break;
         case RVK_HTTP_EV_BODY:
             if (*body_err == RVK_OK) {
@@ -460,21 +451,6 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
     return RVK_OK;
 }
 
-static bool is_retryable_transport(rvk_err err)
-{
-    switch (err) {
-    case RVK_ERR_NET_CONNECT:
-    case RVK_ERR_NET_TIMEOUT:
-    case RVK_ERR_NET_RESET:
-    case RVK_ERR_NET_CLOSED:
-    case RVK_ERR_NET_UNCLEAN_CLOSE:
-    case RVK_ERR_NET_RESOLVE:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Full jitter: uniform in [0, min(cap, base * 2^attempt)]. */
 static uint32_t backoff_ms(rvk_client *c, uint32_t attempt)
 {
@@ -499,20 +475,21 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
     memset(res, 0, sizeof *res);
     ex->maybe_applied = false;
     bool clock_retry_used = false;
-    uint32_t redirects = 0;
-    uint32_t stale_retries = 0;
+    bool stale_retry_used = false;
+    bool redirected = false;
     uint32_t retries_used = 0;
     rvk_err last = RVK_OK;
 
     for (ex->attempt = 0;; ex->attempt++) {
-        if (rvk_engine_time_left(c) == 0) {
-            res->err = last != RVK_OK ? last : RVK_ERR_NET_TIMEOUT;
-            return res->err;
+        rvk_rate_slot *slot = NULL;
+        rvk_err err = RVK_ERR_NET_TIMEOUT;
+        if (rvk_engine_time_left(c) != 0) {
+            slot = rate_slot_of(c, ex);
+            err = rate_wait(c, slot);
         }
-        rvk_err err = rate_wait(c, ex->action);
         if (err != RVK_OK) {
             res->err = last != RVK_OK ? last : err;
-            return res->err;
+            break;
         }
         rvk_buf req;
         rvk_buf_init(&req, c->st.io.req, sizeof c->st.io.req);
@@ -520,14 +497,14 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         if (err != RVK_OK) {
             rvk_wipe(c->st.io.req, sizeof c->st.io.req);
             res->err = err;
-            return err;
+            break;
         }
         res->attempts++;
         rvk_err body_err = RVK_OK;
         bool sent_all = false;
         bool stale = false;
         err = attempt_once(c, ex, &req, &body_err, &sent_all, &stale);
-        rate_done(c, ex->action);
+        rate_done(c, slot);
         /* the response may carry credentials (listed tokens, a searched
          * key): nothing of the raw bytes is kept between attempts (the
          * request was wiped as soon as it was sent) */
@@ -540,62 +517,63 @@ rvk_err rvk_engine_run(rvk_client *c, rvk_exchange *ex, rvk_result *res)
         } else {
             drop_connection(c);
             res->err = err;
-            if (stale && stale_retries < 1u) {
+            if (stale && !stale_retry_used) {
                 /* the server closed our idle kept-alive connection */
-                stale_retries++;
+                stale_retry_used = true;
                 continue;
             }
-            verdict = is_retryable_transport(err) ? RVK_VERDICT_RETRY : RVK_VERDICT_FAIL;
-            if (sent_all) {
-                ex->maybe_applied = true;
-            }
+            /* every network error (RVK_ERR_NET_*, 30..35) is transient */
+            verdict = (unsigned)err - RVK_ERR_NET_RESOLVE <=
+                              RVK_ERR_NET_UNCLEAN_CLOSE - RVK_ERR_NET_RESOLVE
+                          ? RVK_VERDICT_RETRY
+                          : RVK_VERDICT_FAIL;
+            ex->maybe_applied |= sent_all;
         }
 
-        switch (verdict) {
-        case RVK_VERDICT_DONE:
-        case RVK_VERDICT_FAIL:
-            return res->err;
-        case RVK_VERDICT_AGAIN:
-            if (++redirects > 1u) {
+        if (verdict == RVK_VERDICT_AGAIN) {
+            if (redirected) {
                 res->err = RVK_ERR_HTTP_REDIRECT;
-                return res->err;
+                break;
             }
+            redirected = true;
             continue;
-        case RVK_VERDICT_RETRY_CLOCK:
+        }
+        if (verdict == RVK_VERDICT_RETRY_CLOCK) {
             /* a fixed --timestamp is a request to sign with exactly that
              * time; correcting it would be lying to the user */
             if (clock_retry_used || c->cfg.fixed_time >= 0) {
-                return res->err;
+                break;
             }
-            if (!correct_clock(c, &c->st.io.in.http)) {
+            if (!adopt_date(c, true)) {
                 res->err = RVK_ERR_PROTO_DATE;
-                return res->err;
+                break;
             }
             clock_retry_used = true;
             continue;
-        case RVK_VERDICT_RETRY:
-            break;
+        }
+        if (verdict != RVK_VERDICT_RETRY) {
+            break; /* DONE or FAIL */
         }
         /* a retryable server answer means the request reached it */
-        if (err == RVK_OK) {
-            ex->maybe_applied = true;
-        }
+        ex->maybe_applied |= err == RVK_OK;
         last = res->err;
         if (retries_used >= c->cfg.retries) {
-            return res->err;
+            break;
         }
-        retries_used++;
-        uint32_t delay = backoff_ms(c, retries_used - 1u);
-        if (err == RVK_OK && c->st.io.in.http.retry_after_s >= 0) {
-            int64_t ra = c->st.io.in.http.retry_after_s * 1000;
-            if (ra > (int64_t)delay) {
-                delay = ra > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)ra;
-            }
+        uint32_t delay = backoff_ms(c, retries_used++);
+        int64_t ra_s = c->st.io.in.http.retry_after_s;
+        if (err == RVK_OK && ra_s >= 0) {
+            /* ra_s <= 2^31 (the reader's cap): 32-bit milliseconds up to
+             * the largest whole second that fits, UINT32_MAX beyond */
+            uint32_t ra = ra_s > (int64_t)(UINT32_MAX / 1000u) ? UINT32_MAX
+                                                               : (uint32_t)ra_s * 1000u;
+            delay = ra > delay ? ra : delay;
         }
         if (delay >= rvk_engine_time_left(c)) {
             /* waiting would overrun the deadline: report what we have */
-            return res->err;
+            break;
         }
         sleep_ms(c, delay);
     }
+    return res->err;
 }

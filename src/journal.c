@@ -14,6 +14,7 @@
  */
 #include "revokit/rvk_journal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define MAGIC "RVKJ"
@@ -40,66 +41,62 @@ uint32_t rvk_journal_crc32(const uint8_t *data, size_t len)
     return ~crc;
 }
 
-static void put_u16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
+/* On a little-endian host an entry in memory has the layout of an entry
+ * on storage (checked below), so the entries are copied whole. */
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define ENTRIES_AS_STORED 1
+typedef char entry_layout_check[sizeof(rvk_journal_entry) == ENTRY &&
+                                offsetof(rvk_journal_entry, attempts) == 2 &&
+                                offsetof(rvk_journal_entry, credential) == 4 &&
+                                offsetof(rvk_journal_entry, label) == 8 ? 1 : -1];
+#else
+#define ENTRIES_AS_STORED 0
+#endif
 
-static void put_u32(uint8_t *p, uint32_t v)
+/* Little-endian n-byte integers (n <= 4), whatever the host's byte
+ * order; 32-bit, so a 64-bit value goes as two halves. */
+static void put_le(uint8_t *p, uint32_t v, unsigned n)
 {
-    for (int i = 0; i < 4; i++) {
-        p[i] = (uint8_t)(v >> (8 * i));
+    while (n-- > 0) {
+        *p++ = (uint8_t)v;
+        v >>= 8;
     }
 }
 
-static uint32_t get_u32(const uint8_t *p)
+static uint32_t get_le(const uint8_t *p, unsigned n)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t v = 0;
+    while (n-- > 0) {
+        v = v << 8 | p[n];
+    }
+    return v;
 }
+
+/* Magic, version and entry count: what a record must start with. */
+static const uint8_t record_start[6] = {'R', 'V', 'K', 'J', VERSION, RVK_JOURNAL_MAX_ENTRIES};
 
 static void encode(const rvk_journal *j, uint32_t seq, uint8_t *rec)
 {
     memset(rec, 0, RECORD);
-    memcpy(rec, MAGIC, 4);
-    rec[4] = VERSION;
-    rec[5] = RVK_JOURNAL_MAX_ENTRIES;
-    put_u32(rec + 8, seq);
-    uint64_t t = (uint64_t)j->last_time;
-    put_u32(rec + 12, (uint32_t)t);
-    put_u32(rec + 16, (uint32_t)(t >> 32));
+    memcpy(rec, record_start, sizeof record_start);
+    put_le(rec + 8, seq, 4);
+    put_le(rec + 12, (uint32_t)j->last_time, 4);
+    put_le(rec + 16, (uint32_t)((uint64_t)j->last_time >> 32), 4);
+#if ENTRIES_AS_STORED
+    memcpy(rec + HEADER, j->entries, sizeof j->entries);
+#else
     for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
         const rvk_journal_entry *e = &j->entries[i];
         uint8_t *p = rec + HEADER + i * ENTRY;
         p[0] = e->service;
         p[1] = e->state;
-        put_u16(p + 2, e->attempts);
-        put_u32(p + 4, e->credential);
+        put_le(p + 2, e->attempts, 2);
+        put_le(p + 4, e->credential, 4);
         memcpy(p + 8, e->label, RVK_JOURNAL_LABEL_MAX);
     }
-    put_u32(rec + RECORD - 4, rvk_journal_crc32(rec, RECORD - 4));
-}
-
-static bool decode(const uint8_t *rec, size_t len, uint32_t *seq, rvk_journal *out)
-{
-    if (len != RECORD || memcmp(rec, MAGIC, 4) != 0 || rec[4] != VERSION ||
-        rec[5] != RVK_JOURNAL_MAX_ENTRIES ||
-        get_u32(rec + RECORD - 4) != rvk_journal_crc32(rec, RECORD - 4)) {
-        return false;
-    }
-    *seq = get_u32(rec + 8);
-    out->last_time = (int64_t)((uint64_t)get_u32(rec + 12) | (uint64_t)get_u32(rec + 16) << 32);
-    for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
-        const uint8_t *p = rec + HEADER + i * ENTRY;
-        rvk_journal_entry *e = &out->entries[i];
-        e->service = p[0];
-        e->state = p[1] <= RVK_JOURNAL_WIPED ? p[1] : RVK_JOURNAL_PENDING;
-        e->attempts = (uint16_t)(p[2] | p[3] << 8);
-        e->credential = get_u32(p + 4);
-        memcpy(e->label, p + 8, RVK_JOURNAL_LABEL_MAX);
-        e->label[RVK_JOURNAL_LABEL_MAX - 1] = '\0';
-    }
-    return true;
+#endif
+    put_le(rec + RECORD - 4, rvk_journal_crc32(rec, RECORD - 4), 4);
 }
 
 rvk_err rvk_journal_open(rvk_journal *j, const rvk_storage *storage, uint32_t slot_a,
@@ -117,29 +114,47 @@ rvk_err rvk_journal_open(rvk_journal *j, const rvk_storage *storage, uint32_t sl
     j->last_time = RVK_TIME_UNKNOWN;
 
     uint8_t rec[RVK_STORAGE_MAX_RECORD];
-    rvk_journal candidate;
-    unsigned readable = 0;
+    rvk_err err = RVK_ERR_STORAGE; /* until a slot can be read */
     for (uint8_t slot = 0; slot < 2; slot++) {
         size_t got = 0;
         if (storage->read(storage->ctx, j->slot_record[slot], rec, sizeof rec, &got) != RVK_OK) {
             continue;
         }
-        readable++;
-        uint32_t seq = 0;
-        memset(&candidate, 0, sizeof candidate);
-        if (!decode(rec, got, &seq, &candidate)) {
+        err = RVK_OK;
+        /* corrupt, torn or foreign records are skipped */
+        if (got != RECORD || memcmp(rec, record_start, sizeof record_start) != 0 ||
+            get_le(rec + RECORD - 4, 4) != rvk_journal_crc32(rec, RECORD - 4)) {
             continue;
         }
+        uint32_t seq = get_le(rec + 8, 4);
         /* serial-number order would matter after 2^32 writes; a device
          * journal never gets near that */
-        if (j->newest == NO_SLOT || seq > j->seq) {
-            j->seq = seq;
-            j->newest = slot;
-            j->last_time = candidate.last_time;
-            memcpy(j->entries, candidate.entries, sizeof j->entries);
+        if (j->newest != NO_SLOT && seq <= j->seq) {
+            continue;
+        }
+        j->seq = seq;
+        j->newest = slot;
+        j->last_time = (int64_t)((uint64_t)get_le(rec + 16, 4) << 32 | get_le(rec + 12, 4));
+#if ENTRIES_AS_STORED
+        memcpy(j->entries, rec + HEADER, sizeof j->entries);
+#endif
+        for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
+            rvk_journal_entry *e = &j->entries[i];
+#if !ENTRIES_AS_STORED
+            const uint8_t *p = rec + HEADER + i * ENTRY;
+            e->service = p[0];
+            e->state = p[1];
+            e->attempts = (uint16_t)get_le(p + 2, 2);
+            e->credential = get_le(p + 4, 4);
+            memcpy(e->label, p + 8, RVK_JOURNAL_LABEL_MAX);
+#endif
+            if (e->state > RVK_JOURNAL_WIPED) {
+                e->state = RVK_JOURNAL_PENDING;
+            }
+            e->label[RVK_JOURNAL_LABEL_MAX - 1] = '\0';
         }
     }
-    return readable == 0 ? RVK_ERR_STORAGE : RVK_OK;
+    return err;
 }
 
 /* Write the in-memory journal to the slot not holding the newest record. */
@@ -149,8 +164,7 @@ static rvk_err persist(rvk_journal *j)
     uint8_t slot = j->newest == 0 ? 1u : 0u;
     uint32_t seq = j->seq + 1u;
     encode(j, seq, rec);
-    rvk_err err = j->storage.write(j->storage.ctx, j->slot_record[slot], rec, sizeof rec);
-    if (err != RVK_OK) {
+    if (j->storage.write(j->storage.ctx, j->slot_record[slot], rec, sizeof rec) != RVK_OK) {
         return RVK_ERR_STORAGE;
     }
     j->seq = seq;
@@ -158,55 +172,54 @@ static rvk_err persist(rvk_journal *j)
     return RVK_OK;
 }
 
+/* Make entry index *e and record it; on failure the entry in memory is
+ * left as it was, so nothing looks recorded that is not. */
+static rvk_err set_entry(rvk_journal *j, size_t index, const rvk_journal_entry *e)
+{
+    rvk_journal_entry *slot = &j->entries[index];
+    rvk_journal_entry saved = *slot;
+    *slot = *e;
+    rvk_err err = persist(j);
+    if (err != RVK_OK) {
+        *slot = saved;
+    }
+    return err;
+}
+
+static bool is_unfinished(uint8_t state)
+{
+    return state == RVK_JOURNAL_PENDING || state == RVK_JOURNAL_REVOKED;
+}
+
 rvk_err rvk_journal_add(rvk_journal *j, uint8_t service, uint32_t credential,
                         const char *label, size_t *index)
 {
     size_t free_slot = RVK_JOURNAL_MAX_ENTRIES;
     for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
-        rvk_journal_entry *e = &j->entries[i];
-        if ((e->state == RVK_JOURNAL_PENDING || e->state == RVK_JOURNAL_REVOKED) &&
-            e->service == service && e->credential == credential) {
+        const rvk_journal_entry *e = &j->entries[i];
+        if (is_unfinished(e->state) && e->service == service && e->credential == credential) {
             *index = i;
             return RVK_OK;
         }
-        if (free_slot == RVK_JOURNAL_MAX_ENTRIES &&
-            (e->state == RVK_JOURNAL_FREE || e->state == RVK_JOURNAL_WIPED)) {
-            free_slot = i;
+        if (free_slot == RVK_JOURNAL_MAX_ENTRIES && !is_unfinished(e->state)) {
+            free_slot = i; /* FREE, or WIPED: its place is reused */
         }
     }
     if (free_slot == RVK_JOURNAL_MAX_ENTRIES) {
         return RVK_ERR_BUFFER_TOO_SMALL;
     }
-    rvk_journal_entry saved = j->entries[free_slot];
-    rvk_journal_entry *e = &j->entries[free_slot];
-    memset(e, 0, sizeof *e);
-    e->service = service;
-    e->state = RVK_JOURNAL_PENDING;
-    e->credential = credential;
+    rvk_journal_entry e;
+    memset(&e, 0, sizeof e);
+    e.service = service;
+    e.state = RVK_JOURNAL_PENDING;
+    e.credential = credential;
     if (label != NULL) {
         size_t n = strlen(label);
-        if (n >= RVK_JOURNAL_LABEL_MAX) {
-            n = RVK_JOURNAL_LABEL_MAX - 1;
-        }
-        memcpy(e->label, label, n);
+        memcpy(e.label, label, n < RVK_JOURNAL_LABEL_MAX ? n : RVK_JOURNAL_LABEL_MAX - 1);
     }
-    rvk_err err = persist(j);
-    if (err != RVK_OK) {
-        /* not recorded, so it must not look recorded in memory either */
-        *e = saved;
-        return err;
-    }
-    *index = free_slot;
-    return RVK_OK;
-}
-
-static rvk_err set_state(rvk_journal *j, size_t index, uint8_t state)
-{
-    uint8_t old = j->entries[index].state;
-    j->entries[index].state = state;
-    rvk_err err = persist(j);
-    if (err != RVK_OK) {
-        j->entries[index].state = old;
+    rvk_err err = set_entry(j, free_slot, &e);
+    if (err == RVK_OK) {
+        *index = free_slot;
     }
     return err;
 }
@@ -217,36 +230,37 @@ rvk_err rvk_journal_run(rvk_journal *j, size_t index, const rvk_journal_actions 
         a->wipe == NULL) {
         return RVK_ERR_ARG;
     }
-    rvk_journal_entry *e = &j->entries[index];
-    if (e->state == RVK_JOURNAL_PENDING) {
+    /* each step is recorded through next, which mirrors the entry */
+    const rvk_journal_entry *e = &j->entries[index];
+    rvk_journal_entry next = *e;
+    rvk_err err = RVK_OK;
+    if (next.state == RVK_JOURNAL_PENDING) {
         /* any earlier start (this boot or a previous one) may have reached
          * the service before the cut */
-        bool maybe_applied = e->attempts > 0;
-        if (e->attempts < UINT16_MAX) {
-            e->attempts++;
+        bool maybe_applied = next.attempts > 0;
+        if (next.attempts < UINT16_MAX) {
+            next.attempts++;
         }
-        rvk_err err = persist(j);
-        if (err != RVK_OK) {
-            e->attempts--;
-            return err;
+        err = set_entry(j, index, &next);
+        if (err == RVK_OK) {
+            err = a->revoke(a->ctx, e, maybe_applied);
         }
-        err = a->revoke(a->ctx, e, maybe_applied);
-        if (err != RVK_OK) {
-            return err;
+        next.state = RVK_JOURNAL_REVOKED;
+        if (err == RVK_OK) {
+            err = set_entry(j, index, &next);
         }
-        err = set_state(j, index, RVK_JOURNAL_REVOKED);
         if (err != RVK_OK) {
             return err;
         }
     }
-    if (e->state == RVK_JOURNAL_REVOKED) {
-        rvk_err err = a->wipe(a->ctx, e);
-        if (err != RVK_OK) {
-            return err;
+    if (next.state == RVK_JOURNAL_REVOKED) {
+        err = a->wipe(a->ctx, e);
+        next.state = RVK_JOURNAL_WIPED;
+        if (err == RVK_OK) {
+            err = set_entry(j, index, &next);
         }
-        return set_state(j, index, RVK_JOURNAL_WIPED);
     }
-    return RVK_OK;
+    return err;
 }
 
 rvk_err rvk_journal_resume(rvk_journal *j, const rvk_journal_actions *a, size_t *finished)
@@ -254,8 +268,7 @@ rvk_err rvk_journal_resume(rvk_journal *j, const rvk_journal_actions *a, size_t 
     rvk_err first = RVK_OK;
     size_t done = 0;
     for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
-        uint8_t st = j->entries[i].state;
-        if (st != RVK_JOURNAL_PENDING && st != RVK_JOURNAL_REVOKED) {
+        if (!is_unfinished(j->entries[i].state)) {
             continue;
         }
         rvk_err err = rvk_journal_run(j, i, a);
@@ -275,8 +288,7 @@ size_t rvk_journal_pending(const rvk_journal *j)
 {
     size_t n = 0;
     for (size_t i = 0; i < RVK_JOURNAL_MAX_ENTRIES; i++) {
-        uint8_t st = j->entries[i].state;
-        n += (st == RVK_JOURNAL_PENDING || st == RVK_JOURNAL_REVOKED) ? 1u : 0u;
+        n += is_unfinished(j->entries[i].state) ? 1u : 0u;
     }
     return n;
 }

@@ -9,79 +9,42 @@
  */
 static size_t utf8_decode(const uint8_t *s, size_t len, uint32_t *cp)
 {
-    uint8_t b0 = s[0];
-    size_t n;
-    uint32_t v;
-    /* Allowed range of the second byte; it is the one that rules out
-     * overlongs (E0, F0), surrogates (ED) and values past U+10FFFF (F4). */
-    uint8_t lo = 0x80, hi = 0xBF;
-
-    if (b0 < 0x80) {
-        *cp = b0;
+    uint32_t v = s[0];
+    if (v < 0x80u) {
+        *cp = v;
         return 1;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-        n = 2;
-        v = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-        n = 3;
-        v = b0 & 0x0Fu;
-        if (b0 == 0xE0) {
-            lo = 0xA0;
-        } else if (b0 == 0xED) {
-            hi = 0x9F;
-        }
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-        n = 4;
-        v = b0 & 0x07u;
-        if (b0 == 0xF0) {
-            lo = 0x90;
-        } else if (b0 == 0xF4) {
-            hi = 0x8F;
-        }
-    } else {
-        return 0; /* stray continuation, C0/C1 overlong lead, F5..FF */
     }
+    /* C0, C1 would be overlong 2-byte leads; F5..FF lead past U+10FFFF */
+    if (v < 0xC2u || v > 0xF4u) {
+        return 0; /* also a stray continuation (80..BF) */
+    }
+    size_t n = v >= 0xF0u ? 4u : v >= 0xE0u ? 3u : 2u;
     if (len < n) {
         return 0;
     }
-    if (s[1] < lo || s[1] > hi) {
-        return 0;
-    }
+    v &= 0x7Fu >> n;
     for (size_t i = 1; i < n; i++) {
         if ((s[i] & 0xC0u) != 0x80u) {
             return 0;
         }
-        v = (v << 6) | (s[i] & 0x3Fu);
+        v = v << 6 | (s[i] & 0x3Fu);
+    }
+    /* shortest form (2-byte leads are past it already), no surrogates */
+    if (v < 1u << (5u * n - 4u) || (v >= 0xD800u && v <= 0xDFFFu) || v > 0x10FFFFu) {
+        return 0;
     }
     *cp = v;
     return n;
 }
 
-/* Code points json2's "escapable" pattern turns into \uXXXX (besides the
- * C0 controls): invisible or line-breaking characters that some JavaScript
- * engines once mishandled. */
-static int needs_unicode_escape(uint32_t cp)
-{
-    return cp < 0x20u || (cp >= 0x7Fu && cp <= 0x9Fu) || cp == 0xADu ||
-           (cp >= 0x600u && cp <= 0x604u) || cp == 0x70Fu ||
-           (cp >= 0x17B4u && cp <= 0x17B5u) || (cp >= 0x200Cu && cp <= 0x200Fu) ||
-           (cp >= 0x2028u && cp <= 0x202Fu) || (cp >= 0x2060u && cp <= 0x206Fu) ||
-           cp == 0xFEFFu || (cp >= 0xFFF0u && cp <= 0xFFFFu);
-}
-
-static char short_escape(uint32_t cp)
-{
-    switch (cp) {
-    case '"': return '"';
-    case '\\': return '\\';
-    case 0x08: return 'b';
-    case 0x09: return 't';
-    case 0x0A: return 'n';
-    case 0x0C: return 'f';
-    case 0x0D: return 'r';
-    default: return 0;
-    }
-}
+/* Code points json2's "escapable" pattern turns into \uXXXX: the C0
+ * controls, and invisible or line-breaking characters that some
+ * JavaScript engines once mishandled. Inclusive ranges, ascending. */
+static const uint16_t unicode_escaped[] = {
+    0x0000, 0x001F, 0x007F, 0x009F, 0x00AD, 0x00AD, 0x0600, 0x0604,
+    0x070F, 0x070F, 0x17B4, 0x17B5, 0x200C, 0x200F, 0x2028, 0x202F,
+    0x2060, 0x206F, 0xFEFF, 0xFEFF, 0xFFF0, 0xFFFF,
+};
 
 static rvk_err write_escaped(rvk_buf *out, const uint8_t *s, size_t len)
 {
@@ -94,17 +57,26 @@ static rvk_err write_escaped(rvk_buf *out, const uint8_t *s, size_t len)
         if (n == 0) {
             return RVK_ERR_ENCODING;
         }
-        char esc = short_escape(cp);
-        if (esc != 0) {
-            char seq[2] = {'\\', esc};
-            err = rvk_buf_append(out, seq, sizeof seq);
-        } else if (needs_unicode_escape(cp)) {
-            char seq[6] = {'\\', 'u', hex[(cp >> 12) & 15u], hex[(cp >> 8) & 15u],
-                           hex[(cp >> 4) & 15u], hex[cp & 15u]};
-            err = rvk_buf_append(out, seq, sizeof seq);
-        } else {
-            err = rvk_buf_append(out, s + i, n);
+        char seq[6] = {'\\', 'u', '0', '0', 0, 0};
+        size_t seq_len = 0;
+        if (cp == '"' || cp == '\\') {
+            seq[1] = (char)cp;
+            seq_len = 2;
+        } else if (cp - 8u < 6u && cp != 11u) {
+            /* the two-letter escapes of 08..0D; 0B (VT) has none */
+            seq[1] = "btn-fr"[cp - 8u];
+            seq_len = 2;
         }
+        for (size_t k = 0; seq_len == 0 && k < sizeof unicode_escaped / 2; k += 2) {
+            if (cp >= unicode_escaped[k] && cp <= unicode_escaped[k + 1]) {
+                for (size_t d = 5; d > 1; d--) {
+                    seq[d] = hex[cp & 15u];
+                    cp >>= 4;
+                }
+                seq_len = 6;
+            }
+        }
+        err = seq_len != 0 ? rvk_buf_append(out, seq, seq_len) : rvk_buf_append(out, s + i, n);
         i += n;
     }
     if (err == RVK_OK) {

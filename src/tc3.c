@@ -11,302 +11,205 @@
 #define SCOPE_SUFFIX "/tc3_request"
 
 /*
- * Where the canonical texts go. The same emitters feed a running SHA-256
+ * Where the canonical texts go. The same templates feed a running SHA-256
  * (canonical request), a running HMAC (string to sign) or a caller buffer
- * (diagnostics), so what is signed and what is shown cannot drift apart,
- * and signing never needs the whole text in memory.
+ * (Authorization, headers, diagnostics), so what is signed and what is
+ * shown cannot drift apart, and signing never needs the whole text in
+ * memory.
  *
  * Hash sinks collect the text in a block-sized chunk owned by the caller
  * and hand the hash whole blocks: every update call costs a fixed amount
- * well above a short copy, and the texts are a dozen short pieces. The
- * emitters that transform bytes (lowering, hex) write straight into the
- * chunk or the buffer, so they need no staging copy of their own.
+ * well above a short copy, and the texts are a dozen short pieces. Lowering
+ * and hex are written straight into the chunk or the buffer, so they need
+ * no staging copy of their own.
  */
 #define SINK_CHUNK 64
 
 typedef struct tc3_sink {
-    br_sha256_context *sha;
-    br_hmac_context *hmac;
-    rvk_buf *buf;
-    uint8_t *chunk; /* SINK_CHUNK bytes (hash sinks only) */
-    size_t fill;    /* bytes waiting in chunk */
-    rvk_err err;    /* first buffer error; hashes cannot fail */
+    rvk_buf *out;                /* the caller's buffer, or &chunk */
+    rvk_buf chunk;               /* hash sinks: bytes waiting for the hash */
+    const br_hash_class **hash;  /* hash sinks: the running hash */
+    rvk_err err;                 /* a full buffer; hashes cannot fail */
 } tc3_sink;
 
-static void sink_init_hash(tc3_sink *s, br_sha256_context *sha, br_hmac_context *hmac,
-                           uint8_t chunk[SINK_CHUNK])
+/* out: a buffer sink; else a hash sink over hash (a SHA-256 context, or
+ * the inner hash of an HMAC context: that is all br_hmac_update feeds)
+ * collecting in chunk (SINK_CHUNK bytes). */
+static void sink_init(tc3_sink *s, rvk_buf *out, const br_hash_class **hash, uint8_t *chunk)
 {
-    s->sha = sha;
-    s->hmac = hmac;
-    s->buf = NULL;
-    s->chunk = chunk;
-    s->fill = 0;
+    rvk_buf_init(&s->chunk, chunk, SINK_CHUNK);
+    s->out = out != NULL ? out : &s->chunk;
+    s->hash = hash;
     s->err = RVK_OK;
 }
 
-static void sink_init_buf(tc3_sink *s, rvk_buf *buf)
-{
-    s->sha = NULL;
-    s->hmac = NULL;
-    s->buf = buf;
-    s->chunk = NULL;
-    s->fill = 0;
-    s->err = RVK_OK;
-}
-
-static void sink_hash(tc3_sink *s, const void *data, size_t len)
-{
-    if (s->sha != NULL) {
-        br_sha256_update(s->sha, data, len);
-    } else {
-        br_hmac_update(s->hmac, data, len);
-    }
-}
-
-/* Hands what is waiting to the hash; a buffer sink never holds anything. */
+/* Hands what is waiting to the hash (hash sinks only). */
 static void sink_flush(tc3_sink *s)
 {
-    if (s->fill > 0) {
-        sink_hash(s, s->chunk, s->fill);
-        s->fill = 0;
-    }
-}
-
-/*
- * Room to write up to want bytes in place: *n gets how many (at least 1
- * for a hash sink). NULL once a buffer sink is full - the error is then
- * recorded and what was written is abandoned by the caller's rollback.
- */
-static uint8_t *sink_reserve(tc3_sink *s, size_t want, size_t *n)
-{
-    size_t room;
-    uint8_t *at;
-    if (s->buf != NULL) {
-        room = s->buf->cap - s->buf->len;
-        at = s->buf->data + s->buf->len;
-        if (s->err != RVK_OK || room == 0) {
-            s->err = RVK_ERR_BUFFER_TOO_SMALL;
-            *n = 0;
-            return NULL;
-        }
-    } else {
-        room = SINK_CHUNK - s->fill;
-        at = s->chunk + s->fill;
-    }
-    *n = want < room ? want : room;
-    return at;
-}
-
-static void sink_commit(tc3_sink *s, size_t n)
-{
-    if (s->buf != NULL) {
-        s->buf->len += n;
-    } else {
-        s->fill += n;
-        if (s->fill == SINK_CHUNK) {
-            sink_flush(s);
-        }
-    }
-}
-
-static void sink_put(tc3_sink *s, const void *data, size_t len)
-{
-    if (s->buf != NULL) {
-        if (s->err == RVK_OK) {
-            s->err = rvk_buf_append(s->buf, data, len);
-        }
-        return;
-    }
-    const uint8_t *p = data;
-    while (len > 0) {
-        if (s->fill == 0 && len >= SINK_CHUNK) {
-            sink_hash(s, p, len); /* long enough already: no copy */
-            return;
-        }
-        size_t n = 0;
-        uint8_t *at = sink_reserve(s, len, &n);
-        memcpy(at, p, n);
-        sink_commit(s, n);
-        p += n;
-        len -= n;
-    }
-}
-
-/* A string literal: its length is known at compile time. */
-#define SINK_LIT(s, lit) sink_put((s), (lit), sizeof(lit) - 1)
-
-static void sink_str(tc3_sink *s, const char *str)
-{
-    sink_put(s, str, strlen(str));
-}
-
-/* Canonical header value: surrounding spaces/tabs dropped, ASCII lowered,
- * written in place so no copy of the value is needed. */
-static void sink_lower_trimmed(tc3_sink *s, const char *v)
-{
-    size_t len = strlen(v);
-    while (len > 0 && rvk_char_is_ows(v[len - 1])) {
-        len--;
-    }
-    while (len > 0 && rvk_char_is_ows(v[0])) {
-        v++;
-        len--;
-    }
-    while (len > 0) {
-        size_t n = 0;
-        uint8_t *at = sink_reserve(s, len, &n);
-        if (at == NULL) {
-            return;
-        }
-        for (size_t i = 0; i < n; i++) {
-            char c = v[i];
-            at[i] = (uint8_t)((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
-        }
-        sink_commit(s, n);
-        v += n;
-        len -= n;
-    }
+    (*s->hash)->update(s->hash, s->chunk.data, s->chunk.len);
+    s->chunk.len = 0;
 }
 
 static const char hex_digits[] = "0123456789abcdef";
 
-static void hex32(char dst[64], const uint8_t bytes[32])
+/* Writes p[0..len), with ASCII lowered if lower. A full buffer sink
+ * records the error (the caller rolls back); its room is then 0, so later
+ * puts fail too. */
+static void sink_put(tc3_sink *s, const uint8_t *p, size_t len, int lower)
 {
-    for (size_t i = 0; i < 32; i++) {
-        dst[2 * i] = hex_digits[bytes[i] >> 4];
-        dst[2 * i + 1] = hex_digits[bytes[i] & 15u];
+    while (len > 0) {
+        rvk_buf *b = s->out;
+        size_t room = b->cap - b->len;
+        if (room == 0) {
+            if (b != &s->chunk) {
+                s->err = RVK_ERR_BUFFER_TOO_SMALL;
+                return;
+            }
+            sink_flush(s);
+            continue;
+        }
+        size_t n = len < room ? len : room;
+        uint8_t *at = b->data + b->len;
+        b->len += n;
+        len -= n;
+        if (!lower) {
+            memcpy(at, p, n);
+            p += n;
+            continue;
+        }
+        while (n-- > 0) {
+            unsigned c = *p++;
+            *at++ = (uint8_t)(c - 'A' < 26u ? c + ('a' - 'A') : c);
+        }
     }
 }
 
-/* Lowercase hex of 32 bytes, written in place; digit pairs where the
- * room allows, a lone digit where a chunk boundary splits a byte. */
-static void sink_hex32(tc3_sink *s, const uint8_t bytes[32])
+/* Length of v trimmed of OWS at both ends; *v moves past the leading. */
+static size_t trimmed(const char **v)
 {
-    size_t k = 0; /* hex digits done */
-    while (k < 64) {
+    const char *p = *v;
+    while (rvk_char_is_ows(*p)) {
+        p++;
+    }
+    size_t len = strlen(p);
+    while (len > 0 && rvk_char_is_ows(p[len - 1])) {
+        len--;
+    }
+    *v = p;
+    return len;
+}
+
+/*
+ * Templates: literal text with placeholders, each taking the next of the
+ * arguments. Octal escapes, so that no following letter can extend them.
+ */
+#define T_STR "\001"   /* a NUL-terminated string */
+#define T_LOWER "\002" /* a string, trimmed of OWS and ASCII lowered */
+#define T_HEX "\003"   /* 32 bytes as 64 lowercase hex digits */
+
+static void emit(tc3_sink *s, const char *t, const void *const *arg)
+{
+    while (*t != '\0') {
         size_t n = 0;
-        uint8_t *at = sink_reserve(s, 64 - k, &n);
-        if (at == NULL) {
-            return;
+        while ((unsigned char)t[n] > 3u) {
+            n++;
         }
-        size_t i = 0;
-        if (k & 1u) {
-            at[i++] = (uint8_t)hex_digits[bytes[k / 2] & 15u];
-            k++;
+        if (n > 0) {
+            sink_put(s, (const uint8_t *)t, n, 0);
+            t += n;
+            continue;
         }
-        for (; i + 1 < n; i += 2, k += 2) {
-            at[i] = (uint8_t)hex_digits[bytes[k / 2] >> 4];
-            at[i + 1] = (uint8_t)hex_digits[bytes[k / 2] & 15u];
+        const char *a = *arg++;
+        unsigned kind = (unsigned char)*t++;
+        if (kind == 1u) {
+            sink_put(s, (const uint8_t *)a, strlen(a), 0);
+        } else if (kind == 2u) {
+            n = trimmed(&a);
+            sink_put(s, (const uint8_t *)a, n, 1);
+        } else {
+            /* a quarter at a time: the digits need no frame of 64 bytes */
+            for (size_t q = 0; q < 32; q += 8) {
+                uint8_t digits[16];
+                for (size_t i = 0; i < 16; i++) {
+                    unsigned byte = (unsigned char)a[q + i / 2];
+                    digits[i] = (uint8_t)hex_digits[(i & 1u ? byte : byte >> 4) & 15u];
+                }
+                sink_put(s, digits, sizeof digits, 0);
+            }
         }
-        if (i < n) {
-            at[i++] = (uint8_t)hex_digits[bytes[k / 2] >> 4];
-            k++;
-        }
-        sink_commit(s, n);
     }
-}
-
-static void sink_u64(tc3_sink *s, uint64_t v)
-{
-    uint8_t tmp[20];
-    rvk_buf b;
-    rvk_buf_init(&b, tmp, sizeof tmp);
-    (void)rvk_buf_append_u64(&b, v); /* 20 digits always fit */
-    sink_put(s, tmp, b.len);
 }
 
 /* ---- validation --------------------------------------------------------- */
 
 /* Non-empty and only visible ASCII: safe inside the Authorization value. */
-static int is_visible_ascii(const char *s)
+static int is_visible_run(const char *s, size_t len)
 {
-    if (s == NULL || *s == '\0') {
-        return 0;
-    }
-    for (; *s != '\0'; s++) {
-        if ((unsigned char)*s < 0x21 || (unsigned char)*s > 0x7E) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* The host is signed trimmed; whatever is left must be visible ASCII. */
-static int is_valid_host(const char *h)
-{
-    if (h == NULL) {
-        return 0;
-    }
-    while (rvk_char_is_ows(*h)) {
-        h++;
-    }
-    size_t len = strlen(h);
-    while (len > 0 && rvk_char_is_ows(h[len - 1])) {
-        len--;
-    }
     if (len == 0) {
         return 0;
     }
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)h[i] < 0x21 || (unsigned char)h[i] > 0x7E) {
+    while (len-- > 0) {
+        if ((unsigned char)(s[len] - 0x21) > 0x7E - 0x21) {
             return 0;
         }
     }
     return 1;
 }
 
-/* Everything the canonical request and string to sign depend on. */
-static rvk_err check_request(const rvk_tc3_request *req, const uint8_t *payload_sha256)
+static int is_visible_ascii(const char *s)
 {
-    if (req == NULL || payload_sha256 == NULL || !is_valid_host(req->host) ||
-        !is_visible_ascii(req->service) || req->timestamp < 0 ||
-        req->timestamp > RVK_TIME_MAX) {
+    return s != NULL && is_visible_run(s, strlen(s));
+}
+
+/* The Unix time t (already checked) in decimal, NUL-terminated. */
+static void format_time(int64_t t, char out[21])
+{
+    rvk_buf b;
+    rvk_buf_init(&b, out, 20);
+    (void)rvk_buf_append_u64(&b, (uint64_t)t); /* 20 digits always fit */
+    out[b.len] = '\0';
+}
+
+/* Everything the canonical request and string to sign depend on; fills
+ * the date ("YYYY-MM-DD") and the timestamp in decimal. The host is
+ * signed trimmed; whatever is left must be visible ASCII. */
+static rvk_err check_request(const rvk_tc3_request *req, const uint8_t *payload_sha256,
+                             char date[11], char ts[21])
+{
+    if (req == NULL || payload_sha256 == NULL || req->host == NULL ||
+        !is_visible_ascii(req->service)) {
         return RVK_ERR_ARG;
     }
-    return RVK_OK;
+    const char *host = req->host;
+    size_t host_len = trimmed(&host);
+    /* out of 0..RVK_TIME_MAX: RVK_ERR_ARG */
+    rvk_err err = rvk_time_format_date(req->timestamp, date);
+    if (err == RVK_OK && !is_visible_run(host, host_len)) {
+        err = RVK_ERR_ARG;
+    }
+    if (err == RVK_OK) {
+        format_time(req->timestamp, ts);
+    }
+    return err;
 }
 
 /* ---- the canonical texts ----------------------------------------------- */
 
-static void emit_canonical_request(tc3_sink *s, const rvk_tc3_request *req,
-                                   const uint8_t payload_sha256[32])
-{
-    SINK_LIT(s, "POST\n/\n\ncontent-type:");
-    sink_lower_trimmed(s, RVK_TC3_CONTENT_TYPE);
-    SINK_LIT(s, "\nhost:");
-    sink_lower_trimmed(s, req->host);
-    SINK_LIT(s, "\n\n" SIGNED_HEADERS "\n");
-    sink_hex32(s, payload_sha256);
-}
+#define CANONICAL_REQUEST \
+    "POST\n/\n\ncontent-type:" RVK_TC3_CONTENT_TYPE "\nhost:" T_LOWER \
+    "\n\n" SIGNED_HEADERS "\n" T_HEX
+#define STRING_TO_SIGN \
+    ALGORITHM "\n" T_STR "\n" T_STR "/" T_STR SCOPE_SUFFIX "\n" T_HEX
 
-static void emit_scope(tc3_sink *s, const char date[11], const char *service)
-{
-    sink_put(s, date, 10);
-    SINK_LIT(s, "/");
-    sink_str(s, service);
-    SINK_LIT(s, SCOPE_SUFFIX);
-}
-
-static void emit_string_to_sign(tc3_sink *s, const rvk_tc3_request *req,
-                                const char date[11], const uint8_t canonical_sha256[32])
-{
-    SINK_LIT(s, ALGORITHM "\n");
-    sink_u64(s, (uint64_t)req->timestamp);
-    SINK_LIT(s, "\n");
-    emit_scope(s, date, req->service);
-    SINK_LIT(s, "\n");
-    sink_hex32(s, canonical_sha256);
-}
-
-/* s: any sink, reused here as a hash sink; chunk: SINK_CHUNK bytes of
- * scratch for it. */
+/* The canonical request's SHA-256 into out, through the given scratch. */
 static void hash_canonical_request(tc3_sink *s, br_sha256_context *sha, uint8_t chunk[SINK_CHUNK],
                                    const rvk_tc3_request *req, const uint8_t payload_sha256[32],
                                    uint8_t out[32])
 {
-    sink_init_hash(s, sha, NULL, chunk);
+    const void *args[] = {req->host, payload_sha256};
+    sink_init(s, NULL, &sha->vtable, chunk);
     br_sha256_init(sha);
-    emit_canonical_request(s, req, payload_sha256);
+    emit(s, CANONICAL_REQUEST, args);
     sink_flush(s);
     br_sha256_out(sha, out);
 }
@@ -382,17 +285,12 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     if (out == NULL) {
         return RVK_ERR_ARG;
     }
-    rvk_err err = RVK_OK;
-    if (cred == NULL || !is_visible_ascii(cred->secret_id) || cred->secret_key == NULL ||
-        cred->secret_key[0] == '\0') {
-        err = RVK_ERR_ARG;
-    }
-    if (err == RVK_OK) {
-        err = check_request(req, payload_sha256);
-    }
+    rvk_err err = RVK_ERR_ARG;
     char date[11];
-    if (err == RVK_OK) {
-        err = rvk_time_format_date(req->timestamp, date);
+    char ts[21];
+    if (cred != NULL && is_visible_ascii(cred->secret_id) && cred->secret_key != NULL &&
+        cred->secret_key[0] != '\0') {
+        err = check_request(req, payload_sha256, date, ts);
     }
 
     /* Everything but the signature first: a secret id that does not fit is
@@ -401,12 +299,10 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     rvk_buf_init(&auth, out->authorization, sizeof out->authorization - 1);
     tc3_sink s; /* the Authorization text, later the string to sign */
     if (err == RVK_OK) {
-        sink_init_buf(&s, &auth);
-        SINK_LIT(&s, ALGORITHM " Credential=");
-        sink_str(&s, cred->secret_id);
-        SINK_LIT(&s, "/");
-        emit_scope(&s, date, req->service);
-        SINK_LIT(&s, ", SignedHeaders=" SIGNED_HEADERS ", Signature=");
+        const void *args[] = {cred->secret_id, date, req->service};
+        sink_init(&s, &auth, NULL, NULL);
+        emit(&s, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
+                 ", SignedHeaders=" SIGNED_HEADERS ", Signature=", args);
         err = s.err;
         if (err == RVK_OK && auth.cap - auth.len < 64) {
             err = RVK_ERR_BUFFER_TOO_SMALL;
@@ -427,13 +323,16 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
 
     br_hmac_key_init(&x.kc, &br_sha256_vtable, x.key, 32);
     br_hmac_init(&x.u.hc, &x.kc, 0);
-    sink_init_hash(&s, NULL, &x.u.hc, x.key);
-    emit_string_to_sign(&s, req, date, x.mac);
+    const void *args[] = {ts, date, req->service, x.mac, x.mac};
+    sink_init(&s, NULL, &x.u.hc.dig.vtable, x.key);
+    emit(&s, STRING_TO_SIGN, args);
     sink_flush(&s);
     br_hmac_out(&x.u.hc, x.mac);
 
-    hex32(out->authorization + auth.len, x.mac); /* room checked above */
-    out->authorization[auth.len + 64] = '\0';
+    /* room checked above */
+    sink_init(&s, &auth, NULL, NULL);
+    emit(&s, T_HEX, args + 4);
+    out->authorization[auth.len] = '\0';
     memcpy(out->date, date, sizeof out->date);
     rvk_wipe(&x, sizeof x);
     return RVK_OK;
@@ -441,37 +340,17 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
 
 /* ---- diagnostics -------------------------------------------------------- */
 
-rvk_err rvk_tc3_canonical_request(rvk_buf *b, const rvk_tc3_request *req,
-                                  const uint8_t payload_sha256[32])
+/* Appends the canonical request (string_to_sign 0) or the string to sign
+ * (1) to b; b->len unchanged on error. */
+static rvk_err write_diagnostic(rvk_buf *b, const rvk_tc3_request *req,
+                                const uint8_t payload_sha256[32], int string_to_sign)
 {
     if (b == NULL) {
         return RVK_ERR_ARG;
     }
-    rvk_err err = check_request(req, payload_sha256);
-    if (err != RVK_OK) {
-        return err;
-    }
-    size_t mark = b->len;
-    tc3_sink s;
-    sink_init_buf(&s, b);
-    emit_canonical_request(&s, req, payload_sha256);
-    if (s.err != RVK_OK) {
-        b->len = mark;
-    }
-    return s.err;
-}
-
-rvk_err rvk_tc3_string_to_sign(rvk_buf *b, const rvk_tc3_request *req,
-                               const uint8_t payload_sha256[32])
-{
-    if (b == NULL) {
-        return RVK_ERR_ARG;
-    }
-    rvk_err err = check_request(req, payload_sha256);
     char date[11];
-    if (err == RVK_OK) {
-        err = rvk_time_format_date(req->timestamp, date);
-    }
+    char ts[21];
+    rvk_err err = check_request(req, payload_sha256, date, ts);
     if (err != RVK_OK) {
         return err;
     }
@@ -479,14 +358,30 @@ rvk_err rvk_tc3_string_to_sign(rvk_buf *b, const rvk_tc3_request *req,
     uint8_t chunk[SINK_CHUNK];
     uint8_t canonical[32];
     tc3_sink s;
-    hash_canonical_request(&s, &sha, chunk, req, payload_sha256, canonical);
+    const void *args[] = {req->host, payload_sha256};
+    const void *sts_args[] = {ts, date, req->service, canonical};
+    if (string_to_sign) {
+        hash_canonical_request(&s, &sha, chunk, req, payload_sha256, canonical);
+    }
     size_t mark = b->len;
-    sink_init_buf(&s, b);
-    emit_string_to_sign(&s, req, date, canonical);
+    sink_init(&s, b, NULL, NULL);
+    emit(&s, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST, string_to_sign ? sts_args : args);
     if (s.err != RVK_OK) {
         b->len = mark;
     }
     return s.err;
+}
+
+rvk_err rvk_tc3_canonical_request(rvk_buf *b, const rvk_tc3_request *req,
+                                  const uint8_t payload_sha256[32])
+{
+    return write_diagnostic(b, req, payload_sha256, 0);
+}
+
+rvk_err rvk_tc3_string_to_sign(rvk_buf *b, const rvk_tc3_request *req,
+                               const uint8_t payload_sha256[32])
+{
+    return write_diagnostic(b, req, payload_sha256, 1);
 }
 
 /* ---- headers ------------------------------------------------------------ */
@@ -504,19 +399,15 @@ static int is_safe_value(const char *v)
     return 1;
 }
 
-static void put_header(tc3_sink *s, const char *name, const char *value)
-{
-    sink_str(s, name);
-    SINK_LIT(s, ": ");
-    sink_str(s, value);
-    SINK_LIT(s, "\r\n");
-}
+/* In the SDK's order; the first six get the "X-TC-" prefix. */
+static const char header_names[] =
+    "Action\0Region\0Timestamp\0Version\0Token\0Language\0Content-Type\0Authorization";
 
 rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
                               const rvk_tc3_request *req, const rvk_tc3_signature *sig)
 {
     if (b == NULL || cred == NULL || req == NULL || sig == NULL || req->action == NULL ||
-        req->version == NULL || req->timestamp < 0 || req->timestamp > RVK_TIME_MAX) {
+        req->version == NULL) {
         return RVK_ERR_ARG;
     }
     /* The Authorization must be NUL-terminated inside its array. */
@@ -525,14 +416,18 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
         return RVK_ERR_ARG;
     }
     /* X-TC-Timestamp and the signed T must agree; a signature made for
-     * another day is certainly stale. */
+     * another day is certainly stale. A timestamp out of 0..RVK_TIME_MAX
+     * has no date: RVK_ERR_ARG too. */
     char date[11];
     if (rvk_time_format_date(req->timestamp, date) != RVK_OK ||
         memcmp(date, sig->date, sizeof date) != 0) {
         return RVK_ERR_ARG;
     }
-    const char *values[] = {req->action, req->version, req->region, req->language,
-                            cred->session_token, sig->authorization};
+    char ts[21];
+    format_time(req->timestamp, ts);
+    /* NULL: the header is left out */
+    const char *values[] = {req->action, req->region, ts, req->version, cred->session_token,
+                            req->language, RVK_TC3_CONTENT_TYPE, sig->authorization};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         if (values[i] != NULL && !is_safe_value(values[i])) {
             return RVK_ERR_HEADER_INJECTION;
@@ -541,23 +436,15 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
 
     size_t mark = b->len;
     tc3_sink s;
-    sink_init_buf(&s, b);
-    put_header(&s, "X-TC-Action", req->action);
-    if (req->region != NULL) {
-        put_header(&s, "X-TC-Region", req->region);
+    sink_init(&s, b, NULL, NULL);
+    const char *name = header_names;
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        if (values[i] != NULL) {
+            const void *args[] = {i < 6 ? "X-TC-" : "", name, values[i]};
+            emit(&s, T_STR T_STR ": " T_STR "\r\n", args);
+        }
+        name += strlen(name) + 1;
     }
-    SINK_LIT(&s, "X-TC-Timestamp: ");
-    sink_u64(&s, (uint64_t)req->timestamp);
-    SINK_LIT(&s, "\r\n");
-    put_header(&s, "X-TC-Version", req->version);
-    if (cred->session_token != NULL) {
-        put_header(&s, "X-TC-Token", cred->session_token);
-    }
-    if (req->language != NULL) {
-        put_header(&s, "X-TC-Language", req->language);
-    }
-    put_header(&s, "Content-Type", RVK_TC3_CONTENT_TYPE);
-    put_header(&s, "Authorization", sig->authorization);
     if (s.err != RVK_OK) {
         b->len = mark;
     }

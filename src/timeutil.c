@@ -2,51 +2,42 @@
 
 #include <stddef.h>
 
-#define SECONDS_PER_DAY INT64_C(86400)
-#define MIN_YEAR 1970
-#define MAX_YEAR 9999
+/*
+ * Days are counted from 0000-03-01 of the proleptic Gregorian calendar:
+ * starting the year in March puts the leap day last, so a month's first
+ * day is the linear (153 * m + 2) / 5 and a 400-year era is exactly
+ * 146097 days. Years 1970..9999 keep every value below 2^22, so the whole
+ * module is 32-bit, and every division is by a constant (a multiply on
+ * 32-bit cores, no division helper).
+ */
+#define MIN_YEAR 1970u
+#define MAX_YEAR 9999u
+#define EPOCH_DAYS 719468u /* 1970-01-01 counted from 0000-03-01 */
 
-/* Days before the first of each month in a common year. */
-static const uint16_t days_before_month[12] = {
-    0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334
-};
-
-static const char month_names[12][4] = {
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
-};
-
-static const char weekday_names[7][4] = {
-    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
-};
-
-static int is_leap_year(int32_t y)
+static uint32_t days_from_civil(uint32_t y, uint32_t m, uint32_t d)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    y -= m <= 2u ? 1u : 0u;
+    uint32_t era = y / 400u;
+    uint32_t yoe = y - era * 400u;
+    uint32_t doy = (153u * (m > 2u ? m - 3u : m + 9u) + 2u) / 5u + d - 1u;
+    return era * 146097u + yoe * 365u + yoe / 4u - yoe / 100u + doy - EPOCH_DAYS;
 }
 
-static uint8_t days_in_month(int32_t y, uint8_t m)
+/* Fills year, month, day and weekday of day number `days` since 1970. */
+static void civil_from_days(uint32_t days, rvk_civil_time *out)
 {
-    static const uint8_t len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && is_leap_year(y)) {
-        return 29;
-    }
-    return len[m - 1];
-}
-
-/* Leap years in [1, y): every 4th, minus centuries, plus every 4th century.
- * Years stay within 1970..10000, so every count here fits 32 bits and the
- * divisions are by constants: no 64-bit division helper on 32-bit cores. */
-static int32_t leap_years_before(int32_t y)
-{
-    int32_t p = y - 1;
-    return p / 4 - p / 100 + p / 400;
-}
-
-/* Days from 1970-01-01 to January 1st of year y (y >= 1970). */
-static int32_t days_before_year(int32_t y)
-{
-    return 365 * (y - MIN_YEAR) + leap_years_before(y) - leap_years_before(MIN_YEAR);
+    uint32_t z = days + EPOCH_DAYS;
+    uint32_t era = z / 146097u;
+    uint32_t doe = z - era * 146097u;
+    uint32_t yoe = (doe - doe / 1460u + doe / 36524u - doe / 146096u) / 365u;
+    uint32_t doy = doe - (365u * yoe + yoe / 4u - yoe / 100u);
+    uint32_t mp = (5u * doy + 2u) / 153u;
+    uint32_t m = mp < 10u ? mp + 3u : mp - 9u;
+    out->year = (int32_t)(yoe + era * 400u + (m <= 2u ? 1u : 0u));
+    out->month = (uint8_t)m;
+    out->day = (uint8_t)(doy - (153u * mp + 2u) / 5u + 1u);
+    /* 1970-01-01 was a Thursday (4). */
+    out->weekday = (uint8_t)((days + 4u) % 7u);
 }
 
 rvk_err rvk_time_to_civil(int64_t t, rvk_civil_time *out)
@@ -55,44 +46,37 @@ rvk_err rvk_time_to_civil(int64_t t, rvk_civil_time *out)
         return RVK_ERR_ARG;
     }
     /* 86400 = 128 * 675 and t >> 7 < 2^31 for t <= RVK_TIME_MAX, so the day
-     * number comes out of one 32-bit division. */
+     * number comes out of one 32-bit division; the seconds of the day are
+     * below 86400, so their low-32-bit difference is exact. */
     uint32_t days = (uint32_t)(t >> 7) / 675u;
-    uint32_t secs = (uint32_t)(t - (int64_t)days * SECONDS_PER_DAY);
-
-    /* 400 Gregorian years are exactly 146097 days, so this guess is within
-     * a year of the truth; the two loops settle it. days * 400 < 2^31. */
-    int32_t d = (int32_t)days;
-    int32_t y = MIN_YEAR + (d * 400) / 146097;
-    while (y > MIN_YEAR && days_before_year(y) > d) {
-        y--;
-    }
-    while (days_before_year(y + 1) <= d) {
-        y++;
-    }
-    int32_t doy = d - days_before_year(y); /* 0-based day of year */
-
-    uint8_t m = 12;
-    for (;;) {
-        int32_t before = days_before_month[m - 1];
-        if (m > 2 && is_leap_year(y)) {
-            before++;
-        }
-        if (doy >= before) {
-            doy -= before;
-            break;
-        }
-        m--;
-    }
-
-    out->year = y;
-    out->month = m;
-    out->day = (uint8_t)(doy + 1);
+    uint32_t secs = (uint32_t)t - days * 86400u;
+    civil_from_days(days, out);
     out->hour = (uint8_t)(secs / 3600u);
-    out->minute = (uint8_t)((secs / 60u) % 60u);
+    out->minute = (uint8_t)(secs / 60u % 60u);
     out->second = (uint8_t)(secs % 60u);
-    /* 1970-01-01 was a Thursday (4). */
-    out->weekday = (uint8_t)((days + 4u) % 7u);
     return RVK_OK;
+}
+
+/* The day number of c (valid fields), or UINT32_MAX for a bad field. */
+static uint32_t civil_days(const rvk_civil_time *c)
+{
+    uint32_t y = (uint32_t)c->year;
+    if (y - MIN_YEAR > MAX_YEAR - MIN_YEAR || c->month - 1u > 11u || c->day - 1u > 30u ||
+        c->hour > 23u || c->minute > 59u || c->second > 59u) {
+        return UINT32_MAX;
+    }
+    uint32_t days = days_from_civil(y, c->month, c->day);
+    /* Day 1..31 overshoots a short month by at most three days, and always
+     * into the next month: a round trip that keeps the month proves the
+     * day exists (Feb 29 only in leap years, no Apr 31). */
+    rvk_civil_time back;
+    civil_from_days(days, &back);
+    return back.month == c->month ? days : UINT32_MAX;
+}
+
+static int64_t seconds_of(uint32_t days, const rvk_civil_time *c)
+{
+    return (int64_t)days * 86400 + (int32_t)(c->hour * 3600u + c->minute * 60u + c->second);
 }
 
 rvk_err rvk_time_from_civil(const rvk_civil_time *c, int64_t *out)
@@ -100,18 +84,11 @@ rvk_err rvk_time_from_civil(const rvk_civil_time *c, int64_t *out)
     if (c == NULL || out == NULL) {
         return RVK_ERR_ARG;
     }
-    if (c->year < MIN_YEAR || c->year > MAX_YEAR || c->month < 1 || c->month > 12 ||
-        c->day < 1 || c->day > days_in_month(c->year, c->month) || c->hour > 23 ||
-        c->minute > 59 || c->second > 59) {
+    uint32_t days = civil_days(c);
+    if (days == UINT32_MAX) {
         return RVK_ERR_ARG;
     }
-    int32_t days = days_before_year(c->year) + days_before_month[c->month - 1] +
-                   (int32_t)c->day - 1;
-    if (c->month > 2 && is_leap_year(c->year)) {
-        days++;
-    }
-    *out = (int64_t)days * SECONDS_PER_DAY + (int64_t)c->hour * 3600 + (int64_t)c->minute * 60 +
-           (int64_t)c->second;
+    *out = seconds_of(days, c);
     return RVK_OK;
 }
 
@@ -142,74 +119,64 @@ rvk_err rvk_time_format_date(int64_t t, char out[11])
     return RVK_OK;
 }
 
-/* Reads exactly n ASCII digits; -1 if any is not a digit. */
-static int32_t read_digits(const char *s, unsigned n)
+/* Index of the three letters at s in names (count entries of three), or
+ * count if none matches. */
+static unsigned name_index(const char *s, const char *names, unsigned count)
 {
-    int32_t v = 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return -1;
-        }
-        v = v * 10 + (s[i] - '0');
+    unsigned i = 0;
+    while (i < count && (s[0] != names[0] || s[1] != names[1] || s[2] != names[2])) {
+        i++;
+        names += 3;
     }
-    return v;
-}
-
-static int match3(const char *s, const char names[][4], int count)
-{
-    for (int i = 0; i < count; i++) {
-        if (s[0] == names[i][0] && s[1] == names[i][1] && s[2] == names[i][2]) {
-            return i;
-        }
-    }
-    return -1;
+    return i;
 }
 
 /*
  * IMF-fixdate has one fixed layout, so a position check is the whole parser:
- *   "Sun, 06 Nov 1994 08:49:37 GMT"
- *    0123456789012345678901234567 8
- * Names are case-sensitive (RFC 9110 5.6.7). The RFC 850 and asctime forms
- * differ in length or punctuation and fail these checks.
+ * '0' stands for a digit and '*' for a name letter (checked against the
+ * names); every other byte must be itself. Names are case-sensitive
+ * (RFC 9110 5.6.7). The RFC 850 and asctime forms differ in length or
+ * punctuation and fail these checks.
  */
+static const char http_date_layout[29] = "***, 00 *** 0000 00:00:00 GMT";
+
 rvk_err rvk_time_parse_http_date(const char *s, unsigned long len, int64_t *out)
 {
-    if (s == NULL || out == NULL || len != 29) {
+    if (s == NULL || out == NULL || len != sizeof http_date_layout) {
         return RVK_ERR_PROTO_DATE;
     }
-    if (s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
-        s[19] != ':' || s[22] != ':' || s[25] != ' ' || s[26] != 'G' || s[27] != 'M' ||
-        s[28] != 'T') {
-        return RVK_ERR_PROTO_DATE;
-    }
-    int wday = match3(s, weekday_names, 7);
-    int mon = match3(s + 8, month_names, 12);
-    int32_t day = read_digits(s + 5, 2);
-    int32_t year = read_digits(s + 12, 4);
-    int32_t hour = read_digits(s + 17, 2);
-    int32_t minute = read_digits(s + 20, 2);
-    int32_t second = read_digits(s + 23, 2);
-    if (wday < 0 || mon < 0 || day < 0 || year < 0 || hour < 0 || minute < 0 ||
-        second < 0 || hour > 23 || minute > 59 || second > 59 || day > 31) {
-        return RVK_ERR_PROTO_DATE;
+    /* the digit runs, in order: day, year, hour, minute, second */
+    uint32_t v[5] = {0, 0, 0, 0, 0};
+    unsigned k = 0;
+    for (unsigned i = 0; i < sizeof http_date_layout; i++) {
+        char want = http_date_layout[i];
+        if (want == '0') {
+            uint32_t digit = (uint32_t)(unsigned char)s[i] - '0';
+            if (digit > 9u) {
+                return RVK_ERR_PROTO_DATE;
+            }
+            /* a run starts after a non-digit; the layout starts with one */
+            k += http_date_layout[i - 1] != '0' ? 1u : 0u;
+            v[k - 1] = v[k - 1] * 10u + digit;
+        } else if (want != '*' && s[i] != want) {
+            return RVK_ERR_PROTO_DATE;
+        }
     }
     rvk_civil_time c = {
-        .year = year,
-        .month = (uint8_t)(mon + 1),
-        .day = (uint8_t)day,
-        .hour = (uint8_t)hour,
-        .minute = (uint8_t)minute,
-        .second = (uint8_t)second,
+        .year = (int32_t)v[1],
+        .month = (uint8_t)(name_index(s + 8, "JanFebMarAprMayJunJulAugSepOctNovDec", 12) + 1u),
+        .day = (uint8_t)v[0],
+        .hour = (uint8_t)v[2],
+        .minute = (uint8_t)v[3],
+        .second = (uint8_t)v[4],
         .weekday = 0,
     };
-    int64_t t;
-    if (rvk_time_from_civil(&c, &t) != RVK_OK) {
+    /* an unknown month is 13: civil_days refuses it */
+    uint32_t days = civil_days(&c);
+    if (days == UINT32_MAX ||
+        (days + 4u) % 7u != name_index(s, "SunMonTueWedThuFriSat", 7)) {
         return RVK_ERR_PROTO_DATE;
     }
-    rvk_civil_time check;
-    if (rvk_time_to_civil(t, &check) != RVK_OK || check.weekday != (uint8_t)wday) {
-        return RVK_ERR_PROTO_DATE;
-    }
-    *out = t;
+    *out = seconds_of(days, &c);
     return RVK_OK;
 }

@@ -343,6 +343,136 @@ static void test_failed_add_leaves_no_trace_in_memory(void **state)
     assert_int_equal(rvk_journal_pending(&j), 0);
 }
 
+/* ---- the record on storage: the layout documented in journal.c -------- */
+
+#define T_HEADER 20u
+#define T_ENTRY (8u + RVK_JOURNAL_LABEL_MAX)
+#define T_RECORD (T_HEADER + T_ENTRY * RVK_JOURNAL_MAX_ENTRIES + 4u)
+
+static void le(uint8_t *p, uint64_t v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        p[i] = (uint8_t)(v >> (8 * i));
+    }
+}
+
+/* A record as an older build wrote it, made by hand from the layout. */
+static void make_record(uint8_t *rec, uint32_t seq, int64_t t, uint8_t state, uint16_t attempts)
+{
+    memset(rec, 0, T_RECORD);
+    memcpy(rec, "RVKJ", 4);
+    rec[4] = 1;
+    rec[5] = RVK_JOURNAL_MAX_ENTRIES;
+    le(rec + 8, seq, 4);
+    le(rec + 12, (uint64_t)t, 8);
+    uint8_t *e = rec + T_HEADER + T_ENTRY; /* the second place */
+    e[0] = 3;
+    e[1] = state;
+    le(e + 2, attempts, 2);
+    le(e + 4, 0xA1B2C3D4u, 4);
+    memcpy(e + 8, "vod-token", 9);
+    le(rec + T_RECORD - 4, rvk_journal_crc32(rec, T_RECORD - 4), 4);
+}
+
+static void test_record_written_has_the_documented_layout(void **state)
+{
+    (void)state;
+    flash f;
+    memset(&f, 0, sizeof f);
+    uint8_t want[RVK_STORAGE_MAX_RECORD];
+    make_record(want, 41, INT64_C(0x0102030405060708), RVK_JOURNAL_PENDING, 2);
+    memcpy(f.rec[0], want, T_RECORD);
+    f.len[0] = T_RECORD;
+    rvk_journal j;
+    rvk_storage s = flash_storage(&f);
+    assert_int_equal(rvk_journal_open(&j, &s, 0, 1), RVK_OK);
+    /* a change that ends where it began: the new record differs from the
+     * old one only in its sequence number and CRC */
+    assert_int_equal(rvk_journal_note_time(&j, INT64_C(0x0102030405060709)), RVK_OK);
+    make_record(want, 42, INT64_C(0x0102030405060709), RVK_JOURNAL_PENDING, 2);
+    assert_int_equal(f.len[1], T_RECORD);
+    assert_memory_equal(f.rec[1], want, T_RECORD);
+}
+
+static void test_record_of_an_older_build_is_resumed(void **state)
+{
+    (void)state;
+    flash f;
+    memset(&f, 0, sizeof f);
+    make_record(f.rec[1], 7, 1700000000, RVK_JOURNAL_PENDING, 1);
+    f.len[1] = T_RECORD;
+    rvk_journal j;
+    rvk_storage s = flash_storage(&f);
+    assert_int_equal(rvk_journal_open(&j, &s, 0, 1), RVK_OK);
+    assert_int_equal(j.seq, 7);
+    assert_int_equal(j.newest, 1);
+    assert_int_equal(j.last_time, 1700000000);
+    assert_int_equal(rvk_journal_pending(&j), 1);
+    const rvk_journal_entry *e = &j.entries[1];
+    assert_int_equal(e->service, 3);
+    assert_int_equal(e->state, RVK_JOURNAL_PENDING);
+    assert_int_equal(e->attempts, 1);
+    assert_int_equal(e->credential, 0xA1B2C3D4u);
+    assert_string_equal(e->label, "vod-token");
+    /* resumed with maybe_applied: the earlier attempt may have landed */
+    world w = {&f, 0, 0, 1, 0, 0, 0, NET_NONE};
+    rvk_journal_actions a = {act_revoke, act_wipe, &w};
+    size_t done = 0;
+    assert_int_equal(rvk_journal_resume(&j, &a, &done), RVK_OK);
+    assert_int_equal(done, 1);
+    assert_int_equal(j.entries[1].state, RVK_JOURNAL_WIPED);
+    assert_int_equal(j.entries[1].attempts, 2);
+    assert_int_equal(w.local_exists, 0);
+}
+
+static void test_unknown_state_on_storage_reads_as_pending(void **state)
+{
+    (void)state;
+    flash f;
+    memset(&f, 0, sizeof f);
+    make_record(f.rec[0], 1, 0, 9, 0);
+    f.len[0] = T_RECORD;
+    rvk_journal j;
+    rvk_storage s = flash_storage(&f);
+    assert_int_equal(rvk_journal_open(&j, &s, 0, 1), RVK_OK);
+    assert_int_equal(j.entries[1].state, RVK_JOURNAL_PENDING);
+}
+
+static void test_unterminated_label_on_storage_is_cut(void **state)
+{
+    (void)state;
+    flash f;
+    memset(&f, 0, sizeof f);
+    make_record(f.rec[0], 1, 0, RVK_JOURNAL_REVOKED, 0);
+    uint8_t *label = f.rec[0] + T_HEADER + T_ENTRY + 8;
+    memset(label, 'x', RVK_JOURNAL_LABEL_MAX);
+    le(f.rec[0] + T_RECORD - 4, rvk_journal_crc32(f.rec[0], T_RECORD - 4), 4);
+    f.len[0] = T_RECORD;
+    rvk_journal j;
+    rvk_storage s = flash_storage(&f);
+    assert_int_equal(rvk_journal_open(&j, &s, 0, 1), RVK_OK);
+    assert_int_equal(strlen(j.entries[1].label), RVK_JOURNAL_LABEL_MAX - 1);
+}
+
+static void test_record_with_other_version_or_size_is_ignored(void **state)
+{
+    (void)state;
+    flash f;
+    memset(&f, 0, sizeof f);
+    make_record(f.rec[0], 1, 5, RVK_JOURNAL_PENDING, 0);
+    f.rec[0][4] = 2;
+    le(f.rec[0] + T_RECORD - 4, rvk_journal_crc32(f.rec[0], T_RECORD - 4), 4);
+    f.len[0] = T_RECORD;
+    make_record(f.rec[1], 2, 6, RVK_JOURNAL_PENDING, 0);
+    f.len[1] = T_RECORD - 1;
+    rvk_journal j;
+    rvk_storage s = flash_storage(&f);
+    assert_int_equal(rvk_journal_open(&j, &s, 0, 1), RVK_OK);
+    assert_int_equal(j.newest, 0xFF);
+    assert_int_equal(rvk_journal_pending(&j), 0);
+    assert_int_equal(j.last_time, RVK_TIME_UNKNOWN);
+}
+
 static void test_crc32_known_value(void **state)
 {
     (void)state;
@@ -363,6 +493,11 @@ int main(void)
         cmocka_unit_test(test_note_time_only_moves_forward),
         cmocka_unit_test(test_full_journal_refuses_new_intent),
         cmocka_unit_test(test_failed_add_leaves_no_trace_in_memory),
+        cmocka_unit_test(test_record_written_has_the_documented_layout),
+        cmocka_unit_test(test_record_of_an_older_build_is_resumed),
+        cmocka_unit_test(test_unknown_state_on_storage_reads_as_pending),
+        cmocka_unit_test(test_unterminated_label_on_storage_is_cut),
+        cmocka_unit_test(test_record_with_other_version_or_size_is_ignored),
         cmocka_unit_test(test_crc32_known_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
