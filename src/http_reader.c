@@ -4,276 +4,233 @@
 #include <string.h>
 
 /* One state per place in the byte stream; rvk_http_reader_feed is the one
- * switch over them. Line states collect bytes into r->line until CRLF. */
+ * loop over them. The first five are line states: their bytes go through
+ * one CRLF-line path into r->line, and end_line acts on the whole line. */
 enum reader_state {
     ST_STATUS_LINE = 0, /* "HTTP/1.1 200 OK" of an interim or final head */
-    ST_HEADER_LINE,     /* field lines, until the empty line */
-    ST_BODY_LENGTH,     /* Content-Length body: r->remaining bytes left */
-    ST_BODY_CLOSE,      /* body runs to connection close */
+    ST_HEADER_LINE,     /* field lines of the final head, until the empty line */
+    ST_FIELD_LINE,      /* field lines only validated: of a 1xx head, or
+                           trailers; the empty line leads to the next status
+                           line or to ST_COMPLETE (r->status < 200 tells) */
     ST_CHUNK_SIZE,      /* chunk-size [ chunk-ext ] line */
+    ST_CHUNK_END,       /* the CRLF after chunk data: a line that must be empty */
+    ST_BODY_LENGTH,     /* Content-Length body: r->remaining bytes left */
     ST_CHUNK_DATA,      /* r->remaining bytes of chunk data left */
-    ST_CHUNK_DATA_CR,   /* the CR that must follow chunk data */
-    ST_CHUNK_DATA_LF,   /* ... and its LF */
-    ST_TRAILER_LINE,    /* trailer fields after the last chunk */
+    ST_BODY_CLOSE,      /* body runs to connection close */
     ST_COMPLETE,        /* framing complete, DONE not yet reported */
     ST_DONE,            /* DONE reported; later bytes are not ours */
     ST_FAILED           /* r->err is returned forever */
 };
 
-/* bits of r->kept_seen: these fields may appear once */
-#define KEPT_DATE 1u
-#define KEPT_CONTENT_TYPE 2u
-#define KEPT_LOCATION 4u
-#define KEPT_RETRY_AFTER 8u
+/* The error for a bare CR or LF (or, after chunk data, any byte before the
+ * CRLF) in each line state. The three head line states (up to
+ * ST_FIELD_LINE) also count towards RVK_HTTP_MAX_HEAD_BYTES. */
+static const uint8_t line_error[] = {
+    RVK_ERR_HTTP_STATUS_LINE, RVK_ERR_HTTP_HEADER, RVK_ERR_HTTP_HEADER,
+    RVK_ERR_HTTP_CHUNK, RVK_ERR_HTTP_CHUNK
+};
 
 /* RFC 9111 caps delta-seconds the same way; far beyond any real wait. */
-#define RETRY_AFTER_CAP 2147483648
+#define RETRY_AFTER_CAP 2147483648u
 
-/* VCHAR, obs-text, SP, HTAB: what a field value or reason phrase may hold */
-static bool is_text(char ch)
-{
-    unsigned char c = (unsigned char)ch;
-    return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
+/* The words the reader recognises, each after its length byte; word_index
+ * gives the position in this list, and bit (1 << position) of r->seen
+ * records a kept field (DATE..RETRY_AFTER) or a Connection option
+ * (CLOSE, KEEP_ALIVE) once seen. */
+enum word {
+    W_CONTENT_LENGTH, W_TRANSFER_ENCODING, W_CONNECTION,
+    W_DATE, W_CONTENT_TYPE, W_LOCATION, W_RETRY_AFTER,
+    W_CHUNKED, W_CLOSE, W_KEEP_ALIVE, W_NONE
+};
+static const char words[] =
+    "\016content-length\021transfer-encoding\012connection"
+    "\004date\014content-type\010location\013retry-after"
+    "\007chunked\005close\012keep-alive";
 
-static char lower(char c)
+/*
+ * Which word s[0..n) is, ignoring ASCII case, or W_NONE. s holds tchars
+ * or field text: neither holds CR, the one non-letter that | 0x20 maps
+ * onto a character of the words ('-'), so | 0x20 folds letters only.
+ */
+static unsigned word_index(const char *s, size_t n)
 {
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-/* s[0..n) equals the lowercase word, ignoring ASCII case */
-static bool equals_ci(const char *s, size_t n, const char *word)
-{
-    size_t wn = strlen(word);
-    if (n != wn) {
-        return false;
+    const char *w = words;
+    unsigned idx = 0;
+    for (; idx < W_NONE; idx++, w += 1 + (unsigned char)*w) {
+        if ((unsigned char)*w != n) {
+            continue;
+        }
+        size_t i = 0;
+        while (i < n && (s[i] | 0x20) == w[1 + i]) {
+            i++;
+        }
+        if (i == n) {
+            break;
+        }
     }
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s[i]) != word[i]) {
+    return idx;
+}
+
+/* s[a..e) is field text (VCHAR, obs-text, SP, HTAB) */
+static bool all_text(const char *s, size_t a, size_t e)
+{
+    for (; a < e; a++) {
+        if (!rvk_char_is_text((unsigned char)s[a])) {
             return false;
         }
     }
     return true;
 }
 
-/*
- * Moves bytes from in[*pos..len) into r->line until a CRLF; *complete says
- * whether the line ended. The CRLF is consumed but not stored. `malformed`
- * is the error for a bare CR or bare LF; head lines also count towards
- * RVK_HTTP_MAX_HEAD_BYTES.
- */
-static rvk_err take_line(rvk_http_reader *r, const uint8_t *in, size_t len,
-                         size_t *pos, rvk_err malformed, bool head,
-                         bool *complete)
+/* Narrows s[*a..*e) by the OWS at both ends. */
+static void trim_ows(const char *s, size_t *a, size_t *e)
 {
-    rvk_err err = RVK_OK;
-    size_t i = *pos;
-    *complete = false;
-    while (i < len) {
-        uint8_t c = in[i++];
-        if (head && ++r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
-            err = RVK_ERR_HTTP_HEAD_TOO_LARGE;
+    while (*a < *e && rvk_char_is_ows(s[*a])) {
+        (*a)++;
+    }
+    while (*e > *a && rvk_char_is_ows(s[*e - 1])) {
+        (*e)--;
+    }
+}
+
+/* Added to scan_number's count when the number overflows: the sum then
+ * equals no line length, so a caller that wants every byte a digit rejects
+ * it like any other junk, and one that caps (Retry-After) masks it off. */
+#define SCAN_OVERFLOW ((size_t)1 << (sizeof(size_t) * 8u - 1u))
+
+/*
+ * The leading digits of s[0..n) in base 10 or 16 (either case) into *out;
+ * returns how many there were (+ SCAN_OVERFLOW, with *out = UINT64_MAX, if
+ * the number does not fit 64 bits). The multiply goes in 32-bit halves:
+ * exact overflow detection, and no 64-bit division helper on 32-bit cores.
+ */
+static size_t scan_number(const char *s, size_t n, unsigned base,
+                          uint64_t *out)
+{
+    uint64_t x = 0;
+    size_t k = 0;
+    size_t overflow = 0;
+    for (; k < n; k++) {
+        int d = rvk_char_hex_value((unsigned char)s[k]);
+        if (d < 0 || (unsigned)d >= base) {
             break;
         }
-        if (r->cr_seen) {
-            r->cr_seen = false;
-            if (c != '\n') {
-                err = malformed;
-            } else {
-                *complete = true;
-            }
-            break;
-        }
-        if (c == '\r') {
-            r->cr_seen = true;
-        } else if (c == '\n') {
-            err = malformed;
-            break;
-        } else if (r->line_len == RVK_HTTP_MAX_LINE) {
-            err = RVK_ERR_HTTP_LINE_TOO_LONG;
-            break;
-        } else {
-            r->line[r->line_len++] = (char)c;
+        uint64_t lo = (uint64_t)(uint32_t)x * base + (unsigned)d;
+        uint64_t hi = (x >> 32) * base + (lo >> 32);
+        x = hi << 32 | (uint32_t)lo;
+        if ((hi >> 32) != 0) {
+            overflow = SCAN_OVERFLOW;
+            x = UINT64_MAX; /* and stays so: it overflows again */
         }
     }
-    *pos = i;
-    return err;
+    *out = x;
+    return k + overflow;
 }
 
 /* status-line = HTTP-version SP 3DIGIT SP [ reason-phrase ]; the SP before
  * an empty reason may be missing. */
-static rvk_err parse_status_line(rvk_http_reader *r)
+static rvk_err parse_status_line(rvk_http_reader *r, size_t n)
 {
     const char *s = r->line;
-    size_t n = r->line_len;
-    if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 ||
-        (s[7] != '0' && s[7] != '1') || s[8] != ' ') {
+    uint64_t x;
+    /* (c | 1) == '1' admits exactly '0' and '1' */
+    if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || (s[7] | 1) != '1' ||
+        s[8] != ' ' || scan_number(s + 9, 3, 10, &x) != 3 ||
+        x - 100u > 499u || (n > 12 && s[12] != ' ') || !all_text(s, 13, n)) {
         return RVK_ERR_HTTP_STATUS_LINE;
     }
-    unsigned status = 0;
-    for (size_t i = 9; i < 12; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            return RVK_ERR_HTTP_STATUS_LINE;
-        }
-        status = status * 10u + (unsigned)(s[i] - '0');
-    }
-    if (status < 100 || status > 599) {
-        return RVK_ERR_HTTP_STATUS_LINE;
-    }
-    if (n > 12 && s[12] != ' ') {
-        return RVK_ERR_HTTP_STATUS_LINE;
-    }
-    for (size_t i = 13; i < n; i++) {
-        if (!is_text(s[i])) {
-            return RVK_ERR_HTTP_STATUS_LINE;
-        }
-    }
+    unsigned status = (unsigned)x;
     r->status = (uint16_t)status;
     r->version_minor = (uint8_t)(s[7] - '0');
-    if (status == 101) {
-        return RVK_ERR_HTTP_UNEXPECTED_STATUS;
-    }
-    r->interim_head = status < 200;
-    if (r->interim_head) {
-        if (r->interim == RVK_HTTP_MAX_INTERIM) {
+    r->state = ST_HEADER_LINE;
+    if (status < 200) {
+        if (status == 101 || ++r->interim > RVK_HTTP_MAX_INTERIM) {
             return RVK_ERR_HTTP_UNEXPECTED_STATUS;
         }
-        r->interim++;
+        r->state = ST_FIELD_LINE;
     }
     return RVK_OK;
 }
 
-/* 1#( digits ) with OWS around commas; every element and every earlier
- * Content-Length field must give the same number. */
-static rvk_err apply_content_length(rvk_http_reader *r, const char *v,
-                                    size_t n)
+/*
+ * Content-Length, Transfer-Encoding and Connection are comma lists: read
+ * element by element, each trimmed of OWS.
+ *  - Content-Length: every element, and every earlier Content-Length
+ *    field, must give the same number; an empty element (as in "", "1,"
+ *    or "1,,1") is an error.
+ *  - Transfer-Encoding: exactly one element, "chunked", in one field (a
+ *    second field would make the list "chunked, chunked").
+ *  - Connection: only "close" and "keep-alive" mean something.
+ */
+static rvk_err apply_list(rvk_http_reader *r, unsigned name, const char *v,
+                          size_t n)
 {
     size_t i = 0;
     for (;;) {
-        size_t start = i;
-        uint64_t x = 0;
-        while (i < n && v[i] >= '0' && v[i] <= '9') {
-            unsigned d = (unsigned)(v[i] - '0');
-            /* x * 10 + d > UINT64_MAX, with constant divisions only */
-            if (x > UINT64_MAX / 10u || (x == UINT64_MAX / 10u && d > UINT64_MAX % 10u)) {
+        size_t a = i;
+        while (i < n && v[i] != ',') {
+            i++;
+        }
+        size_t e = i;
+        trim_ows(v, &a, &e);
+        if (name == W_CONTENT_LENGTH) {
+            uint64_t x;
+            if (e == a || scan_number(v + a, e - a, 10, &x) != e - a ||
+                (r->has_length && r->content_length != x)) {
                 return RVK_ERR_HTTP_CONTENT_LENGTH;
             }
-            x = x * 10u + d;
-            i++;
-        }
-        if (i == start || (r->has_length && r->content_length != x)) {
-            return RVK_ERR_HTTP_CONTENT_LENGTH;
-        }
-        r->has_length = true;
-        r->content_length = x;
-        while (i < n && rvk_char_is_ows(v[i])) {
-            i++;
+            r->has_length = true;
+            r->content_length = x;
+        } else {
+            unsigned w = word_index(v + a, e - a);
+            if (name == W_TRANSFER_ENCODING) {
+                if (r->chunked || w != W_CHUNKED || i != n) {
+                    return RVK_ERR_HTTP_TRANSFER_ENCODING;
+                }
+                r->chunked = true;
+            } else if (w >= W_CLOSE) { /* CLOSE, KEEP_ALIVE (W_NONE: a spare bit) */
+                r->seen = (uint16_t)(r->seen | 1u << w);
+            }
         }
         if (i == n) {
             return RVK_OK;
         }
-        if (v[i] != ',') {
-            return RVK_ERR_HTTP_CONTENT_LENGTH;
-        }
-        i++;
-        while (i < n && rvk_char_is_ows(v[i])) {
-            i++;
-        }
+        i++; /* past the comma */
     }
 }
 
-static void apply_connection(rvk_http_reader *r, const char *v, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        size_t start = i;
-        while (i < n && v[i] != ',') {
-            i++;
-        }
-        size_t end = i;
-        while (start < end && rvk_char_is_ows(v[start])) {
-            start++;
-        }
-        while (end > start && rvk_char_is_ows(v[end - 1])) {
-            end--;
-        }
-        if (equals_ci(v + start, end - start, "close")) {
-            r->conn_close = true;
-        } else if (equals_ci(v + start, end - start, "keep-alive")) {
-            r->conn_keep_alive = true;
-        }
-        i++; /* past the comma (or the end) */
-    }
-}
+/* date, content_type and location are adjacent arrays, in the order of
+ * their words: the destination of a kept value is computed, not chosen. */
+#define KEPT_OFFSET(name) \
+    (offsetof(rvk_http_reader, date) + \
+     ((name) - W_DATE) * (size_t)RVK_HTTP_MAX_KEPT_VALUE)
+typedef char kept_values_are_adjacent
+    [KEPT_OFFSET(W_LOCATION) == offsetof(rvk_http_reader, location) &&
+     KEPT_OFFSET(W_CONTENT_TYPE) == offsetof(rvk_http_reader, content_type)
+         ? 1 : -1];
 
-/* Copies a value the client uses into dst; a second copy of the field or
- * a value with no room is an error, never a truncation. */
-static rvk_err keep_value(rvk_http_reader *r, unsigned bit, char *dst,
-                          const char *v, size_t n)
+/* Date, Content-Type, Location and Retry-After: a second copy of the
+ * field or a value with no room is an error, never a truncation.
+ * Retry-After is kept as delta-seconds only; anything else (an HTTP-date)
+ * leaves -1. */
+static rvk_err keep_value(rvk_http_reader *r, unsigned name, const char *v,
+                          size_t n)
 {
-    if ((r->kept_seen & bit) != 0 || n >= RVK_HTTP_MAX_KEPT_VALUE) {
+    unsigned bit = 1u << name;
+    if ((r->seen & bit) != 0 || n >= RVK_HTTP_MAX_KEPT_VALUE) {
         return RVK_ERR_HTTP_HEADER;
     }
-    r->kept_seen = (uint8_t)(r->kept_seen | bit);
-    if (dst != NULL) {
-        memcpy(dst, v, n);
-        dst[n] = '\0';
-    }
-    return RVK_OK;
-}
-
-/* delta-seconds only; anything else (an HTTP-date) leaves -1 */
-static void apply_retry_after(rvk_http_reader *r, const char *v, size_t n)
-{
-    int64_t x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9') {
-            return;
+    r->seen = (uint16_t)(r->seen | bit);
+    if (name == W_RETRY_AFTER) {
+        uint64_t x;
+        if (n > 0 && (scan_number(v, n, 10, &x) & ~SCAN_OVERFLOW) == n) {
+            r->retry_after_s = (int64_t)(x > RETRY_AFTER_CAP ? RETRY_AFTER_CAP : x);
         }
-        x = x * 10 + (v[i] - '0');
-        if (x > RETRY_AFTER_CAP) {
-            x = RETRY_AFTER_CAP;
-        }
-    }
-    if (n > 0) {
-        r->retry_after_s = x;
-    }
-}
-
-static rvk_err apply_field(rvk_http_reader *r, const char *name, size_t nlen,
-                           const char *v, size_t n)
-{
-    if (equals_ci(name, nlen, "content-length")) {
-        return apply_content_length(r, v, n);
-    }
-    if (equals_ci(name, nlen, "transfer-encoding")) {
-        /* a second field would make the coding list "chunked, chunked" */
-        if (r->chunked || !equals_ci(v, n, "chunked")) {
-            return RVK_ERR_HTTP_TRANSFER_ENCODING;
-        }
-        r->chunked = true;
         return RVK_OK;
     }
-    if (equals_ci(name, nlen, "connection")) {
-        apply_connection(r, v, n);
-        return RVK_OK;
-    }
-    if (equals_ci(name, nlen, "date")) {
-        return keep_value(r, KEPT_DATE, r->date, v, n);
-    }
-    if (equals_ci(name, nlen, "content-type")) {
-        return keep_value(r, KEPT_CONTENT_TYPE, r->content_type, v, n);
-    }
-    if (equals_ci(name, nlen, "location")) {
-        return keep_value(r, KEPT_LOCATION, r->location, v, n);
-    }
-    if (equals_ci(name, nlen, "retry-after")) {
-        rvk_err err = keep_value(r, KEPT_RETRY_AFTER, NULL, v, n);
-        if (err == RVK_OK) {
-            apply_retry_after(r, v, n);
-        }
-        return err;
-    }
+    char *dst = (char *)r + KEPT_OFFSET(name);
+    memcpy(dst, v, n);
+    dst[n] = '\0';
     return RVK_OK;
 }
 
@@ -281,10 +238,9 @@ static rvk_err apply_field(rvk_http_reader *r, const char *name, size_t nlen,
  * colon (RFC 9112 5.1) and a leading SP/HTAB is obsolete folding: both
  * fail the token scan below. apply: the head's fields carry meaning (not
  * for interim heads or trailers, which are only validated). */
-static rvk_err parse_field_line(rvk_http_reader *r, bool apply)
+static rvk_err parse_field_line(rvk_http_reader *r, size_t n, bool apply)
 {
     const char *s = r->line;
-    size_t n = r->line_len;
     if (++r->header_count > RVK_HTTP_MAX_HEADERS) {
         return RVK_ERR_HTTP_TOO_MANY_HEADERS;
     }
@@ -297,86 +253,77 @@ static rvk_err parse_field_line(rvk_http_reader *r, bool apply)
     }
     size_t a = k + 1;
     size_t e = n;
-    while (a < e && rvk_char_is_ows(s[a])) {
-        a++;
+    trim_ows(s, &a, &e);
+    if (!all_text(s, a, e)) {
+        return RVK_ERR_HTTP_HEADER;
     }
-    while (e > a && rvk_char_is_ows(s[e - 1])) {
-        e--;
-    }
-    for (size_t i = a; i < e; i++) {
-        if (!is_text(s[i])) {
-            return RVK_ERR_HTTP_HEADER;
-        }
-    }
-    return apply ? apply_field(r, s, k, s + a, e - a) : RVK_OK;
-}
-
-/* The empty line after a head: skip an interim response, or choose how the
- * final one's body is framed. *final says whether HEADERS is due. */
-static rvk_err end_of_head(rvk_http_reader *r, bool *final)
-{
-    *final = !r->interim_head;
-    if (r->interim_head) {
-        r->interim_head = false;
-        r->state = ST_STATUS_LINE;
+    if (!apply) {
         return RVK_OK;
     }
+    const char *v = s + a;
+    n = e - a;
+    unsigned name = word_index(s, k);
+    if (name <= W_CONNECTION) {
+        return apply_list(r, name, v, n);
+    }
+    if (name <= W_RETRY_AFTER) {
+        return keep_value(r, name, v, n);
+    }
+    return RVK_OK;
+}
+
+/* The empty line after the final head: choose how the body is framed.
+ * The state leaving ST_HEADER_LINE is what makes feed report HEADERS. */
+static rvk_err end_of_head(rvk_http_reader *r)
+{
     /* RFC 9112 6.1: TE in an HTTP/1.0 message means its framing is faulty */
     if (r->chunked && (r->has_length || r->version_minor == 0)) {
         return RVK_ERR_HTTP_TRANSFER_ENCODING;
     }
+    int state = ST_COMPLETE;
+    r->remaining = r->content_length; /* used by ST_BODY_LENGTH only */
     if (r->head_request || r->status == 204 || r->status == 304) {
-        r->state = ST_COMPLETE;
+        /* no body */
     } else if (r->chunked) {
-        r->state = ST_CHUNK_SIZE;
+        state = ST_CHUNK_SIZE;
     } else if (r->has_length) {
 #if RVK_HTTP_MAX_BODY
         if (r->content_length > RVK_HTTP_MAX_BODY) {
             return RVK_ERR_HTTP_BODY_TOO_LARGE;
         }
 #endif
-        r->remaining = r->content_length;
-        r->state = r->remaining > 0 ? ST_BODY_LENGTH : ST_COMPLETE;
+        if (r->remaining > 0) {
+            state = ST_BODY_LENGTH;
+        }
     } else {
-        r->close_delimited = true;
-        r->state = ST_BODY_CLOSE;
+        /* the body limit, if any, counts down like a length; without one
+         * 2^64 - 1 bytes never run out */
+        r->remaining = RVK_HTTP_MAX_BODY ? (uint64_t)RVK_HTTP_MAX_BODY
+                                         : UINT64_MAX;
+        state = ST_BODY_CLOSE;
     }
-    r->keep_alive = !r->close_delimited && !r->conn_close &&
-                    (r->version_minor == 1 || r->conn_keep_alive);
+    r->state = state;
+    r->keep_alive = state != ST_BODY_CLOSE && !(r->seen & 1u << W_CLOSE) &&
+                    (r->version_minor == 1 || (r->seen & 1u << W_KEEP_ALIVE));
     return RVK_OK;
 }
 
 /* chunk-size [ chunk-ext ]: the extensions are not interpreted, only kept
  * free of control characters (and within the line limit). */
-static rvk_err parse_chunk_size(rvk_http_reader *r)
+static rvk_err parse_chunk_size(rvk_http_reader *r, size_t n)
 {
     const char *s = r->line;
-    size_t n = r->line_len;
-    uint64_t size = 0;
-    size_t k = 0;
-    int d;
-    while (k < n && (d = rvk_char_hex_value((unsigned char)s[k])) >= 0) {
-        if (size > (UINT64_MAX >> 4)) {
-            return RVK_ERR_HTTP_CHUNK;
-        }
-        size = (size << 4) | (uint64_t)d;
-        k++;
-    }
-    if (k == 0) {
+    uint64_t size;
+    size_t k = scan_number(s, n, 16, &size);
+    if (k == 0 || k > n) { /* no digits, or SCAN_OVERFLOW */
         return RVK_ERR_HTTP_CHUNK;
     }
     if (k < n) {
-        size_t j = k;
-        while (j < n && rvk_char_is_ows(s[j])) {
-            j++;
+        while (k < n && rvk_char_is_ows(s[k])) {
+            k++;
         }
-        if (j == n || s[j] != ';') {
+        if (k == n || s[k] != ';' || !all_text(s, k, n)) {
             return RVK_ERR_HTTP_CHUNK;
-        }
-        for (; j < n; j++) {
-            if (!is_text(s[j])) {
-                return RVK_ERR_HTTP_CHUNK;
-            }
         }
     }
 #if RVK_HTTP_MAX_BODY
@@ -385,7 +332,34 @@ static rvk_err parse_chunk_size(rvk_http_reader *r)
     }
 #endif
     r->remaining = size;
-    r->state = size > 0 ? ST_CHUNK_DATA : ST_TRAILER_LINE;
+    r->state = size > 0 ? ST_CHUNK_DATA : ST_FIELD_LINE;
+    return RVK_OK;
+}
+
+/* A CRLF ended the line in r->line: act on it in the current line state. */
+static rvk_err end_line(rvk_http_reader *r)
+{
+    size_t n = r->line_len;
+    int st = r->state;
+    r->line_len = 0;
+    if (st == ST_STATUS_LINE) {
+        return parse_status_line(r, n);
+    }
+    if (st == ST_CHUNK_SIZE) {
+        return parse_chunk_size(r, n);
+    }
+    if (st == ST_CHUNK_END) { /* its line is always empty */
+        r->state = ST_CHUNK_SIZE;
+        return RVK_OK;
+    }
+    if (n > 0) {
+        return parse_field_line(r, n, st == ST_HEADER_LINE);
+    }
+    if (st == ST_HEADER_LINE) {
+        return end_of_head(r);
+    }
+    /* the end of a 1xx head, or of the trailers */
+    r->state = r->status < 200 ? ST_STATUS_LINE : ST_COMPLETE;
     return RVK_OK;
 }
 
@@ -394,10 +368,9 @@ void rvk_http_reader_init(rvk_http_reader *r, bool head_request)
     if (r == NULL) {
         return;
     }
-    memset(r, 0, sizeof *r);
+    memset(r, 0, sizeof *r); /* state ST_STATUS_LINE */
     r->retry_after_s = -1;
     r->head_request = head_request;
-    r->state = ST_STATUS_LINE;
 }
 
 rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
@@ -418,54 +391,69 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
 
     rvk_err err = RVK_OK;
     size_t i = 0;
-    bool complete;
-    bool final;
-    size_t n;
-    /* Each case either moves to another state and loops, or stops with an
-     * event (NEED_MORE only once the input is used up) or an error. */
+    /* Each pass either moves on (another byte, another state) or stops
+     * with an event (NEED_MORE only once the input is used up) or an
+     * error. */
     for (;;) {
-        switch (r->state) {
-        case ST_STATUS_LINE:
-            err = take_line(r, in, len, &i, RVK_ERR_HTTP_STATUS_LINE, true,
-                            &complete);
-            if (err != RVK_OK || !complete) {
-                goto out;
-            }
-            err = parse_status_line(r);
-            r->line_len = 0;
-            if (err != RVK_OK) {
-                goto out;
-            }
-            r->state = ST_HEADER_LINE;
-            break;
-
-        case ST_HEADER_LINE:
-            err = take_line(r, in, len, &i, RVK_ERR_HTTP_HEADER, true,
-                            &complete);
-            if (err != RVK_OK || !complete) {
-                goto out;
-            }
-            if (r->line_len == 0) {
-                err = end_of_head(r, &final);
-                if (err != RVK_OK || final) {
-                    *event = RVK_HTTP_EV_HEADERS;
-                    goto out;
-                }
+        int st = r->state;
+        if (st <= ST_CHUNK_END) {
+            /* one byte of a CRLF-terminated line; the CRLF is not stored */
+            if (i == len) {
                 break;
             }
-            err = parse_field_line(r, !r->interim_head);
-            r->line_len = 0;
-            if (err != RVK_OK) {
-                goto out;
+            uint8_t c = in[i++];
+            err = (rvk_err)line_error[st];
+            if (st <= ST_FIELD_LINE &&
+                ++r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
+                err = RVK_ERR_HTTP_HEAD_TOO_LARGE;
+                break;
             }
-            break;
-
-        case ST_BODY_LENGTH:
-        case ST_CHUNK_DATA:
-            n = len - i;
+            if (r->cr_seen) {
+                r->cr_seen = false;
+                if (c != '\n') {
+                    break;
+                }
+                err = end_line(r);
+                if (err != RVK_OK) {
+                    break;
+                }
+                if (st == ST_HEADER_LINE && r->state != ST_HEADER_LINE) {
+                    *event = RVK_HTTP_EV_HEADERS;
+                    break;
+                }
+                continue;
+            }
+            if (c == '\r') {
+                r->cr_seen = true;
+                err = RVK_OK;
+                continue;
+            }
+            if (c == '\n' || st == ST_CHUNK_END) {
+                break;
+            }
+            if (r->line_len == RVK_HTTP_MAX_LINE) {
+                err = RVK_ERR_HTTP_LINE_TOO_LONG;
+                break;
+            }
+            r->line[r->line_len++] = (char)c;
+            err = RVK_OK;
+            continue;
+        }
+        if (st <= ST_BODY_CLOSE) {
+            size_t n = len - i;
             if (n == 0) {
-                goto out;
+                break;
             }
+#if RVK_HTTP_MAX_BODY
+            /* only a close-delimited body gets here with nothing left: it
+             * delivered up to the limit first, so that where the error
+             * strikes does not depend on how the input was sliced */
+            if (r->remaining == 0) {
+                i++;
+                err = RVK_ERR_HTTP_BODY_TOO_LARGE;
+                break;
+            }
+#endif
             if (n > r->remaining) {
                 n = (size_t)r->remaining;
             }
@@ -475,100 +463,26 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
             i += n;
             r->body_bytes += n;
             r->remaining -= n;
-            if (r->remaining == 0) {
-                r->state = r->state == ST_BODY_LENGTH ? ST_COMPLETE
-                                                      : ST_CHUNK_DATA_CR;
-            }
-            goto out;
-
-        case ST_BODY_CLOSE:
-            n = len - i;
-            if (n == 0) {
-                goto out;
-            }
-#if RVK_HTTP_MAX_BODY
-            /* deliver up to the limit first, so that where the error
-             * strikes does not depend on how the input was sliced */
-            if (r->body_bytes == (uint64_t)RVK_HTTP_MAX_BODY) {
-                i++;
-                err = RVK_ERR_HTTP_BODY_TOO_LARGE;
-                goto out;
-            }
-            if (n > (uint64_t)RVK_HTTP_MAX_BODY - r->body_bytes) {
-                n = (size_t)((uint64_t)RVK_HTTP_MAX_BODY - r->body_bytes);
-            }
-#endif
-            *body = in + i;
-            *body_len = n;
-            *event = RVK_HTTP_EV_BODY;
-            i += n;
-            r->body_bytes += n;
-            goto out;
-
-        case ST_CHUNK_SIZE:
-            err = take_line(r, in, len, &i, RVK_ERR_HTTP_CHUNK, false,
-                            &complete);
-            if (err != RVK_OK || !complete) {
-                goto out;
-            }
-            err = parse_chunk_size(r);
-            r->line_len = 0;
-            if (err != RVK_OK) {
-                goto out;
+            if (r->remaining == 0 && st != ST_BODY_CLOSE) {
+                r->state = st == ST_BODY_LENGTH ? ST_COMPLETE : ST_CHUNK_END;
             }
             break;
-
-        case ST_CHUNK_DATA_CR:
-        case ST_CHUNK_DATA_LF:
-            if (i == len) {
-                goto out;
-            }
-            if (in[i++] != (r->state == ST_CHUNK_DATA_CR ? '\r' : '\n')) {
-                err = RVK_ERR_HTTP_CHUNK;
-                goto out;
-            }
-            r->state = r->state == ST_CHUNK_DATA_CR ? ST_CHUNK_DATA_LF
-                                                    : ST_CHUNK_SIZE;
-            break;
-
-        case ST_TRAILER_LINE:
-            err = take_line(r, in, len, &i, RVK_ERR_HTTP_HEADER, true,
-                            &complete);
-            if (err != RVK_OK || !complete) {
-                goto out;
-            }
-            if (r->line_len == 0) {
-                r->state = ST_DONE;
-                *event = RVK_HTTP_EV_DONE;
-                goto out;
-            }
-            err = parse_field_line(r, false);
-            r->line_len = 0;
-            if (err != RVK_OK) {
-                goto out;
-            }
-            break;
-
-        case ST_COMPLETE:
-        case ST_DONE:
+        }
+        if (st <= ST_DONE) {
             r->state = ST_DONE;
             *event = RVK_HTTP_EV_DONE;
-            goto out;
-
-        default:
+        } else {
             err = RVK_ERR_INTERNAL;
-            goto out;
         }
+        break;
     }
 
-out:
     *consumed = i;
     if (err != RVK_OK) {
+        /* every path that sets an event (or *body) stops without error, so
+         * *event, *body and *body_len still say NEED_MORE */
         r->state = ST_FAILED;
         r->err = err;
-        *event = RVK_HTTP_EV_NEED_MORE;
-        *body = NULL;
-        *body_len = 0;
     }
     return err;
 }
@@ -580,20 +494,14 @@ rvk_err rvk_http_reader_finish(rvk_http_reader *r, bool clean,
         return RVK_ERR_ARG;
     }
     *event = RVK_HTTP_EV_NEED_MORE;
-    rvk_err err;
-    switch (r->state) {
-    case ST_FAILED:
+    rvk_err err = RVK_ERR_NET_CLOSED;
+    if (r->state == ST_FAILED) {
         return r->err;
-    case ST_BODY_CLOSE:
+    }
+    if (r->state == ST_BODY_CLOSE) {
         err = clean ? RVK_OK : RVK_ERR_NET_UNCLEAN_CLOSE;
-        break;
-    case ST_COMPLETE:
-    case ST_DONE:
+    } else if (r->state == ST_COMPLETE || r->state == ST_DONE) {
         err = RVK_OK;
-        break;
-    default:
-        err = RVK_ERR_NET_CLOSED;
-        break;
     }
     if (err != RVK_OK) {
         r->state = ST_FAILED;

@@ -89,34 +89,37 @@ typedef enum rvk_http_event {
 } rvk_http_event;
 
 typedef struct rvk_http_reader {
+    /* Small fields first, wide and large ones last: on small cores a
+     * field near the start is reached with a shorter instruction. */
+
     /* ---- results, valid from RVK_HTTP_EV_HEADERS on ---- */
     uint16_t status;          /* 200.. 599 */
     uint8_t version_minor;    /* 0 for HTTP/1.0, 1 for HTTP/1.1 */
     bool chunked;             /* Transfer-Encoding: chunked */
     bool has_length;          /* Content-Length present */
-    uint64_t content_length;  /* when has_length */
     bool keep_alive;          /* connection reusable after DONE */
+
+    /* ---- private state ---- */
+    bool head_request;
+    bool cr_seen;
+    uint8_t interim;          /* 1xx heads seen */
+    rvk_err err;
+    uint16_t seen;            /* kept fields and Connection options seen */
+    uint16_t header_count;
+    int state;
+    uint32_t head_bytes;
+    size_t line_len;
+    uint64_t remaining;       /* body or chunk bytes left */
+
+    /* ---- results, valid from RVK_HTTP_EV_HEADERS on ---- */
+    uint64_t content_length;  /* when has_length */
+    int64_t retry_after_s;    /* -1 if absent or not delta-seconds */
+    uint64_t body_bytes;      /* body bytes delivered so far */
     char date[RVK_HTTP_MAX_KEPT_VALUE];         /* "" if absent */
     char content_type[RVK_HTTP_MAX_KEPT_VALUE]; /* "" if absent */
     char location[RVK_HTTP_MAX_KEPT_VALUE];     /* "" if absent */
-    int64_t retry_after_s;    /* -1 if absent or not delta-seconds */
-    uint64_t body_bytes;      /* body bytes delivered so far */
 
-    /* ---- private state ---- */
-    int state;
-    rvk_err err;
-    bool head_request;
-    bool close_delimited;
-    bool conn_close;
-    bool conn_keep_alive;
-    bool cr_seen;
-    bool interim_head;        /* the head being read is a 1xx */
-    uint8_t kept_seen;        /* which kept fields have been seen */
-    uint8_t interim;
-    uint16_t header_count;
-    uint32_t head_bytes;
-    uint64_t remaining;       /* body or chunk bytes left */
-    size_t line_len;
+    /* ---- private: the line being read ---- */
     char line[RVK_HTTP_MAX_LINE];
 } rvk_http_reader;
 

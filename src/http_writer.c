@@ -3,131 +3,117 @@
 
 #include <string.h>
 
-/* CR and LF end a line on the wire; NUL ends a C string in whoever reads
- * the buffer next. Any of them inside a field can forge a header. */
-static bool has_line_break(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0') {
-            return true;
-        }
-    }
-    return false;
-}
+/* The characters each kind of string may hold, as rvk_char_in_map
+ * bitmaps over 0x20..0x7f; a field value is rvk_char_is_text. */
+enum kind { K_TOKEN, K_TARGET, K_HOST, K_VALUE };
+static const unsigned char maps[3][12] = {
+    /* RFC 9110 tchar: methods, header names */
+    { 0xfa, 0x6c, 0xff, 0x03, 0xfe, 0xff, 0xff, 0xc7, 0xff, 0xff, 0xff, 0x57 },
+    /* origin-form target: visible ASCII */
+    { 0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f },
+    /* DNS name or IPv4 literal: letters, digits, '-', '.' */
+    { 0x00, 0x60, 0xff, 0x03, 0xfe, 0xff, 0xff, 0x07, 0xfe, 0xff, 0xff, 0x07 },
+};
 
-static bool is_token(const char *s, size_t n)
-{
-    if (n == 0) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!rvk_char_is_tchar((unsigned char)s[i])) {
-            return false;
-        }
-    }
-    return true;
-}
+/* check() results, as bits so that two strings' results can be or-ed */
+#define BAD_CHAR 1u      /* not of its kind (or empty, but for a value) */
+#define BAD_INJECTION 2u /* CR, LF or NUL */
 
-/* origin-form, restricted to visible ASCII */
-static bool is_origin_target(const char *s, size_t n)
+static unsigned check(const char *s, size_t n, enum kind kind)
 {
-    if (n == 0 || s[0] != '/') {
-        return false;
-    }
+    unsigned bad = kind != K_VALUE && n == 0 ? BAD_CHAR : 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x21 || c > 0x7e) {
-            return false;
+        /* CR and LF end a line on the wire; NUL ends a C string in
+         * whoever reads the buffer next. Any of them can forge a header. */
+        if (c == '\r' || c == '\n' || c == '\0') {
+            return BAD_INJECTION;
+        }
+        if (kind == K_VALUE ? !rvk_char_is_text(c)
+                            : !rvk_char_in_map(maps[kind], c)) {
+            bad = BAD_CHAR;
         }
     }
-    return true;
+    return bad;
 }
 
-/* field-value octets other than CR/LF/NUL: VCHAR, obs-text, SP, HTAB */
-static bool is_field_value(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            return false;
-        }
-    }
-    return true;
-}
+/* A line is a, a separator, v, maybe a number, and a tail. The one
+ * literal holds both separators (": ", " ") and both tails (" HTTP/1.1\r\n",
+ * "\r\n"): offsets into it are chosen below. */
+static const char lit[] = ": HTTP/1.1\r\n";
 
-static bool is_host(const char *s, size_t n)
-{
-    if (n == 0) {
-        return false;
-    }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                  (c >= '0' && c <= '9') || c == '-' || c == '.';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
+/* emit() modes: the kind of v in the low bits, then flags */
+#define M_REQUEST 4u     /* request line: " " and " HTTP/1.1\r\n"; else ": ", "\r\n" */
+#define M_NAME_ERR 8u    /* a bad `a` is RVK_ERR_HEADER_NAME (else RVK_ERR_ARG) */
+#define M_NUMBER 16u     /* x follows v */
+#define M_COLON 32u      /* ... after a ':' */
 
-/* Appends the pieces in order; on any failure rewinds to the mark so the
- * caller never sees half a line. */
-static rvk_err append_all(rvk_buf *b, const char *const *parts,
-                          const size_t *lens, size_t count)
+/*
+ * Checks a (a token, NUL-terminated) and v (vn bytes of a field value,
+ * else a NUL-terminated target or host: vn is then unused), then
+ * appends the line, all or nothing. Injection in either string wins over
+ * a bad `a`, which wins over a bad v (RVK_ERR_ARG).
+ */
+static rvk_err emit(rvk_buf *b, const char *a, const char *v, size_t vn,
+                    unsigned mode, uint64_t x)
 {
+    unsigned kind = mode & 3u;
+    if (b == NULL || a == NULL ||
+        (v == NULL && (vn != 0 || kind != K_VALUE))) {
+        return RVK_ERR_ARG;
+    }
+    if (kind != K_VALUE) {
+        vn = strlen(v);
+    }
+    size_t an = strlen(a);
+    unsigned bad_a = check(a, an, K_TOKEN);
+    unsigned bad_v = check(v, vn, (enum kind)kind);
+    if (kind == K_TARGET && v[0] != '/') { /* v[0] is the NUL if empty */
+        bad_v |= BAD_CHAR;
+    }
+    if (((bad_a | bad_v) & BAD_INJECTION) != 0) {
+        return RVK_ERR_HEADER_INJECTION;
+    }
+    if (bad_a != 0) {
+        return (mode & M_NAME_ERR) != 0 ? RVK_ERR_HEADER_NAME : RVK_ERR_ARG;
+    }
+    if (bad_v != 0) {
+        return RVK_ERR_ARG;
+    }
+    bool request = (mode & M_REQUEST) != 0;
     size_t mark = b->len;
-    for (size_t i = 0; i < count; i++) {
-        rvk_err err = rvk_buf_append(b, parts[i], lens[i]);
-        if (err != RVK_OK) {
-            b->len = mark;
-            return err;
-        }
+    rvk_err err = rvk_buf_append(b, a, an);
+    if (err == RVK_OK) {
+        err = rvk_buf_append(b, lit + request, 2u - request);
     }
-    return RVK_OK;
+    if (err == RVK_OK) {
+        err = rvk_buf_append(b, v, vn);
+    }
+    if (err == RVK_OK && (mode & M_COLON) != 0) {
+        err = rvk_buf_append(b, lit, 1);
+    }
+    if (err == RVK_OK && (mode & M_NUMBER) != 0) {
+        err = rvk_buf_append_u64(b, x);
+    }
+    if (err == RVK_OK) {
+        err = rvk_buf_append(b, lit + (request ? 1 : 10), request ? 11u : 2u);
+    }
+    if (err != RVK_OK) {
+        b->len = mark;
+    }
+    return err;
 }
 
 rvk_err rvk_http_write_request_line(rvk_buf *b, const char *method,
                                     const char *target)
 {
-    if (b == NULL || method == NULL || target == NULL) {
-        return RVK_ERR_ARG;
-    }
-    size_t mlen = strlen(method);
-    size_t tlen = strlen(target);
-    if (has_line_break(method, mlen) || has_line_break(target, tlen)) {
-        return RVK_ERR_HEADER_INJECTION;
-    }
-    if (!is_token(method, mlen) || !is_origin_target(target, tlen)) {
-        return RVK_ERR_ARG;
-    }
-    const char *parts[] = { method, " ", target, " HTTP/1.1\r\n" };
-    const size_t lens[] = { mlen, 1, tlen, 11 };
-    return append_all(b, parts, lens, 4);
+    return emit(b, method, target, 0, K_TARGET | M_REQUEST, 0);
 }
 
 rvk_err rvk_http_write_header(rvk_buf *b, const char *name,
                               const char *value, size_t value_len)
 {
-    if (b == NULL || name == NULL || (value == NULL && value_len != 0)) {
-        return RVK_ERR_ARG;
-    }
-    if (value == NULL) {
-        value = "";
-    }
-    size_t nlen = strlen(name);
-    if (has_line_break(name, nlen) || has_line_break(value, value_len)) {
-        return RVK_ERR_HEADER_INJECTION;
-    }
-    if (!is_token(name, nlen)) {
-        return RVK_ERR_HEADER_NAME;
-    }
-    if (!is_field_value(value, value_len)) {
-        return RVK_ERR_ARG;
-    }
-    const char *parts[] = { name, ": ", value, "\r\n" };
-    const size_t lens[] = { nlen, 2, value_len, 2 };
-    return append_all(b, parts, lens, 4);
+    return emit(b, name, value, value_len, K_VALUE | M_NAME_ERR, 0);
 }
 
 rvk_err rvk_http_write_header_str(rvk_buf *b, const char *name,
@@ -136,58 +122,23 @@ rvk_err rvk_http_write_header_str(rvk_buf *b, const char *name,
     if (value == NULL) {
         return RVK_ERR_ARG;
     }
-    return rvk_http_write_header(b, name, value, strlen(value));
+    return emit(b, name, value, strlen(value), K_VALUE | M_NAME_ERR, 0);
 }
 
 rvk_err rvk_http_write_host(rvk_buf *b, const char *host, uint16_t port,
                             bool tls)
 {
-    if (b == NULL || host == NULL || port == 0) {
+    if (port == 0) {
         return RVK_ERR_ARG;
     }
-    size_t hlen = strlen(host);
-    if (has_line_break(host, hlen)) {
-        return RVK_ERR_HEADER_INJECTION;
-    }
-    if (!is_host(host, hlen)) {
-        return RVK_ERR_ARG;
-    }
-    size_t mark = b->len;
-    const char *parts[] = { "Host: ", host };
-    const size_t lens[] = { 6, hlen };
-    rvk_err err = append_all(b, parts, lens, 2);
-    if (err == RVK_OK && port != (tls ? 443u : 80u)) {
-        err = rvk_buf_append(b, ":", 1);
-        if (err == RVK_OK) {
-            err = rvk_buf_append_u64(b, port);
-        }
-    }
-    if (err == RVK_OK) {
-        err = rvk_buf_append(b, "\r\n", 2);
-    }
-    if (err != RVK_OK) {
-        b->len = mark;
-    }
-    return err;
+    unsigned mode = port != (tls ? 443u : 80u) ? K_HOST | M_NUMBER | M_COLON
+                                               : K_HOST;
+    return emit(b, "Host", host, 0, mode, port);
 }
 
 rvk_err rvk_http_write_content_length(rvk_buf *b, uint64_t length)
 {
-    if (b == NULL) {
-        return RVK_ERR_ARG;
-    }
-    size_t mark = b->len;
-    rvk_err err = rvk_buf_append(b, "Content-Length: ", 16);
-    if (err == RVK_OK) {
-        err = rvk_buf_append_u64(b, length);
-    }
-    if (err == RVK_OK) {
-        err = rvk_buf_append(b, "\r\n", 2);
-    }
-    if (err != RVK_OK) {
-        b->len = mark;
-    }
-    return err;
+    return emit(b, "Content-Length", NULL, 0, K_VALUE | M_NUMBER, length);
 }
 
 rvk_err rvk_http_end_head(rvk_buf *b)
@@ -195,5 +146,5 @@ rvk_err rvk_http_end_head(rvk_buf *b)
     if (b == NULL) {
         return RVK_ERR_ARG;
     }
-    return rvk_buf_append(b, "\r\n", 2);
+    return rvk_buf_append(b, lit + 10, 2);
 }
