@@ -203,8 +203,11 @@ def main():
              "formatter (no stdio, no heap: the build fails if the map holds malloc/free/_sbrk)")
     L.append("- Footprint image: `%s` (boards/cortex-m4/app_main.c). %s" % (
         os.path.basename(a.app),
-        "It calls the public revocation operations (VOD, API Gateway, new-api) through a "
-        "placeholder transport: the engine, parsers and services are in; TLS and TCP/IP are not."
+        "Through boards/cortex-m4/device_flow.c it calls every public operation (each "
+        "revocation, listing, search and check of VOD, API Gateway and new-api) and the whole "
+        "journal over a placeholder transport: the engine, parsers and services are in; TLS "
+        "and TCP/IP are not (they are in the whole-firmware image below, which runs the same "
+        "device flow)."
         if engine else
         "The HTTP reader/writer and JSON layer are not on this branch yet, so it links what "
         "exists of the revocation path: the journal plus one signed request (JSON body, payload "
@@ -470,10 +473,11 @@ def main():
                  "IPv4 + TCP, sockets, one connection) + the board scheduler (rtos.c: SysTick + "
                  "PendSV, round-robin, static stacks) and lwIP sys_arch on it + trust anchors "
                  "compiled in from `%s` by tools/pem2c.py, linked with `--gc-sections`. It drives "
-                 "the journal through all three services to the TLS transport over lwIP "
-                 "sockets; with no network device in QEMU the connects fail with no route, as "
-                 "the image checks (%s). No Ethernet driver is linked (the board has none "
-                 "modelled): a real board adds its MAC driver." % (
+                 "the journal through every public operation (boards/cortex-m4/device_flow.c) "
+                 "to the TLS transport over lwIP sockets; this image has no network device, so "
+                 "the connects fail with no route, as the image checks (%s). No Ethernet driver "
+                 "is linked: a real board adds its MAC driver (the LAN9118 driver of the network "
+                 "image below is the example, and its size is given there)." % (
                      os.path.basename(a.full), a.anchors or "?", notes.get("full_summary", "?")))
         L.append("")
         L.append("| component | flash | RAM |")

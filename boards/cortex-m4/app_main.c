@@ -3,16 +3,17 @@
  * credentials links, measured by `make size`. It is never run for tests.
  *
  * With the engine's parsers on the branch (RVK_HAVE_ENGINE: http_reader.c,
- * http_writer.c and json.c exist) it calls the public revocation
- * operations through a placeholder port whose transport refuses to
- * connect - the real one (lwIP + BearSSL TLS) lands separately, so its
- * size is not in this image. Without them it links what exists of the
+ * http_writer.c and json.c exist) it calls every public operation (each
+ * revocation, listing, search and check) through a placeholder port whose
+ * transport refuses to connect; TLS and TCP/IP are measured in the whole
+ * firmware image (full_main.c) instead. Without them it links what exists of the
  * revocation path: the journal and one signed request (body, payload
  * hash, signature, TC3 headers).
  */
 #include <string.h>
 
 #include "board.h"
+#include "device_flow.h"
 #include "buf.h"
 #include "revokit/rvk_journal.h"
 #include "json_writer.h"
@@ -21,8 +22,6 @@
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
 #include "ram_storage.h"
-
-static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
 
 #ifdef RVK_HAVE_ENGINE
 static rvk_err tr_connect(void *ctx, const char *host, uint16_t port,
@@ -58,21 +57,12 @@ static rvk_err ent_fill(void *ctx, uint8_t *buf, size_t len)
 static rvk_client client;
 static const rvk_endpoint vod = { "vod.tencentcloudapi.com", 443, NULL, 0, true };
 
+static const device_flow_endpoints eps = { &vod, &vod, &vod };
+
 static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
 {
-    static rvk_result res;
-    static rvk_apigw_revocation apigw;
-    static const rvk_newapi_auth auth = { "pat", 1 };
     (void)ctx, (void)maybe_applied;
-    switch (e->service) {
-    case 0:
-        return rvk_vod_delete_token(&client, &vod, &cred, 1500012345, e->label,
-                                    strlen(e->label), &res);
-    case 1:
-        return rvk_apigw_revoke_key(&client, &vod, &cred, "ap-guangzhou", e->label, &apigw);
-    default:
-        return rvk_newapi_delete_token(&client, &vod, &auth, (int64_t)e->credential, &res);
-    }
+    return device_flow_revoke(&client, &eps, e);
 }
 #else
 static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
@@ -83,6 +73,7 @@ static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
     rvk_tc3_payload p;
     rvk_tc3_signature sig;
     uint8_t digest[32];
+    static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
     const rvk_tc3_request r = { "vod", "vod.tencentcloudapi.com", "DeleteAigcApiToken",
                                 "2018-07-17", NULL, NULL, 1700000000 };
     (void)ctx, (void)maybe_applied;
@@ -134,6 +125,16 @@ int main(void)
     rvk_err err = rvk_journal_open(&journal, &st, 0, 1);
     if (err == RVK_OK) {
         err = rvk_journal_add(&journal, 0, 1, "token-label", &idx);
+    }
+    for (uint8_t svc = 1; svc < 4 && err == RVK_OK; svc++) {
+        size_t other;
+        err = rvk_journal_add(&journal, svc, svc, "key-label", &other);
+    }
+    if (err == RVK_OK) {
+        err = rvk_journal_note_time(&journal, 1700000000);
+    }
+    if (err == RVK_OK) {
+        err = rvk_journal_run(&journal, idx, &a);
     }
     if (err == RVK_OK) {
         err = rvk_journal_resume(&journal, &a, NULL);

@@ -38,7 +38,7 @@ M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HA
 M4_FEATURES := $(M4)/.features-$(if $(M4_ENGINE),engine-)$(if $(M4_HTTP_TESTS),http-)$(if $(M4_JSON_TESTS),json-)core
 
 M4_CORE_OBJS  := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(CORE_SRC))
-M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c \
+M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c boards/cortex-m4/device_flow.c \
                    boards/cortex-m4/semihost.c boards/cortex-m4/counter.c \
                    boards/cortex-m4/ram_storage.c)
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "device_flow.h"
 #include "mtest.h"
 #include "rtos.h"
 #include "semihost.h"
@@ -117,23 +118,9 @@ static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
     static const rvk_endpoint apigw = { "apigateway.tencentcloudapi.com", 443, "10.0.2.101",
                                         0, true };
     static const rvk_endpoint relay = { "relay.example.com", 443, "10.0.2.102", 0, true };
-    static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
-    static const rvk_newapi_auth auth = { "pat", 1 };
-    static rvk_apigw_revocation out;
-    rvk_err err;
+    static const device_flow_endpoints eps = { &vod, &apigw, &relay };
     (void)ctx, (void)maybe_applied;
-    switch (e->service) {
-    case 0:
-        err = rvk_vod_delete_token(&client, &vod, &cred, 1500012345, e->label,
-                                   strlen(e->label), &res);
-        break;
-    case 1:
-        err = rvk_apigw_revoke_key(&client, &apigw, &cred, "ap-guangzhou", e->label, &out);
-        break;
-    default:
-        err = rvk_newapi_delete_token(&client, &relay, &auth, (int64_t)e->credential, &res);
-        break;
-    }
+    rvk_err err = device_flow_revoke(&client, &eps, e);
     refused += err == RVK_ERR_NET_CONNECT;
     return err;
 }
