@@ -339,7 +339,8 @@ static rvk_err send_all(rvk_client *c, const uint8_t *p, size_t n)
  * until it asks for more input or the response is complete. The reader is
  * called even with no bytes left: an event (HEADERS) may be followed by
  * DONE without another byte. */
-static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
+static rvk_err pump(rvk_client *c, rvk_exchange *ex, bool *done, rvk_err *body_err,
+                    bool *got_any)
 {
     rvk_client_state *st = &c->st;
     for (;;) {
@@ -360,6 +361,7 @@ static rvk_err pump(rvk_client *c, bool *done, rvk_err *body_err, bool *got_any)
         switch (ev) {
         case RVK_HTTP_EV_HEADERS:
             (void)adopt_date(c, false);
+            ex->expect(c, ex, &st->io.in.json, st->io.in.http.status);
             break;
         case RVK_HTTP_EV_BODY:
             if (*body_err == RVK_OK) {
@@ -398,7 +400,6 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
     *sent_all = true;
 
     rvk_http_reader_init(&st->io.in.http, false);
-    ex->expect(c, ex, &st->io.in.json);
     *body_err = RVK_OK;
     bool done = false;
     bool got_any = false;
@@ -433,7 +434,7 @@ static rvk_err attempt_once(rvk_client *c, rvk_exchange *ex, const rvk_buf *req,
         }
         st->rx_len = got;
         st->rx_off = 0;
-        err = pump(c, &done, body_err, &got_any);
+        err = pump(c, ex, &done, body_err, &got_any);
         if (err != RVK_OK) {
             return err;
         }

@@ -35,8 +35,12 @@ struct rvk_exchange {
      * now: signing time, or RVK_TIME_UNKNOWN. */
     rvk_err (*build)(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t now);
 
-    /* Register what to extract from the body: call rvk_json_stream_init. */
-    void (*expect)(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js);
+    /* Register what to extract from the body: call rvk_json_stream_init.
+     * Called once the final status is known (before any body byte), so an
+     * operation can decline to stream list items out of an error answer
+     * that will be retried. */
+    void (*expect)(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js,
+                   uint16_t status);
 
     /* Judge a complete response. body_err is the JSON layer's verdict on
      * the body (RVK_OK if it parsed). Sets res->err and the report fields. */

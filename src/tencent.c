@@ -14,11 +14,18 @@
 
 /* ---- shared by the services (service.h) --------------------------------- */
 
-static void svc_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js)
+/* List items are streamed to callbacks (and counted as search matches) as
+ * they arrive, so only a 2xx answer may deliver them: a 429/5xx body is
+ * judged for its error and then retried, and items in it would be seen
+ * twice. Its scalars (error code, message) are still read. */
+static void svc_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js,
+                       uint16_t status)
 {
     const svc_op *h = (const svc_op *)ex->op;
+    bool ok = status >= 200 && status < 300;
     (void)c;
-    rvk_json_stream_init(js, h->scalars, h->scalar_count, h->arrays, h->array_count);
+    rvk_json_stream_init(js, h->scalars, h->scalar_count, ok ? h->arrays : NULL,
+                         ok ? h->array_count : 0);
 }
 
 void rvk_svc_init(svc_op *h, size_t size, const svc_desc *d, const rvk_endpoint *ep,

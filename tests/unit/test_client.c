@@ -37,10 +37,11 @@ static rvk_err t_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t no
     return rvk_buf_append_str(req, "GET /a HTTP/1.1\r\nHost: api.example.test\r\n\r\n");
 }
 
-static void t_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js)
+static void t_expect(rvk_client *c, rvk_exchange *ex, rvk_json_stream *js, uint16_t status)
 {
     (void)c;
     (void)ex;
+    (void)status;
     rvk_json_stream_init(js, NULL, 0, NULL, 0);
 }
 

@@ -205,6 +205,22 @@ static void test_vod_list_streams_tokens_and_ext_infos(void **state)
     assert_true(fake_net_sent_contains(&net, "\r\n\r\n{}"));
 }
 
+/* A 503 is retried; tokens its body happens to list must not reach the
+ * callback, or the retry would deliver them a second time. */
+static void test_vod_list_streams_nothing_from_a_retried_error_answer(void **state)
+{
+    (void)state;
+    int n = 0;
+    client.cfg.retries = 1;
+    answer("503 Busy", "", "{\"Response\":{\"ApiTokens\":[\"a\",\"b\"],\"RequestId\":\"r0\"}}");
+    answer("200 OK", "", "{\"Response\":{\"ApiTokens\":[\"a\"],\"RequestId\":\"r1\"}}");
+    assert_int_equal(rvk_vod_list_tokens(&client, &vod, &cred, -1, count_item, NULL, &n, &res),
+                     RVK_OK);
+    assert_int_equal(res.attempts, 2);
+    assert_int_equal(n, 1);
+    assert_string_equal(res.request_id, "r1");
+}
+
 static void test_vod_list_without_array_is_a_shape_error(void **state)
 {
     (void)state;
@@ -534,6 +550,20 @@ static void test_newapi_find_rejects_non_matching_and_ambiguous(void **state)
     assert_int_equal(res.err, RVK_ERR_SERVICE_NOT_FOUND);
 }
 
+/* Items in a 5xx body before a retry are not matches: counting them made
+ * one token look like several ("ambiguous", a protocol error). */
+static void test_newapi_find_ignores_items_of_a_retried_error_answer(void **state)
+{
+    (void)state;
+    client.cfg.retries = 1;
+    answer("503 Busy", "", "{\"success\":true,\"message\":\"\",\"data\":"
+                           "[{\"id\":5,\"key\":\"abcdEFGH0123456789wxyz\"}]}");
+    find("[{\"id\":5,\"key\":\"abcdEFGH0123456789wxyz\"}]");
+    assert_int_equal(res.err, RVK_OK);
+    assert_int_equal(res.attempts, 2);
+    assert_int_equal(found, 5);
+}
+
 static void test_newapi_find_item_without_numeric_id_is_a_shape_error(void **state)
 {
     (void)state;
@@ -566,6 +596,18 @@ static rvk_err on_token(void *ctx, size_t index, const rvk_newapi_token *t)
     s->last_status = t->status;
     strcpy(s->last_name, t->name);
     return RVK_OK;
+}
+
+static void test_newapi_list_delivers_nothing_from_a_retried_error_answer(void **state)
+{
+    (void)state;
+    seen s = {0};
+    client.cfg.retries = 1;
+    answer("429 Too Many", "", "{\"success\":true,\"data\":[{\"id\":1},{\"id\":2}]}");
+    answer("200 OK", "", "{\"success\":true,\"data\":[{\"id\":3,\"name\":\"n\"}]}");
+    assert_int_equal(rvk_newapi_list_tokens(&client, &na, &auth, on_token, &s, &res), RVK_OK);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.last_id, 3);
 }
 
 static char page_body[FN_MAX_CONNS][2048];
@@ -658,6 +700,7 @@ int main(void)
         T(test_tencent_body_errors_are_reported),
         T(test_tencent_missing_request_id_is_a_shape_error),
         T(test_vod_list_streams_tokens_and_ext_infos),
+        T(test_vod_list_streams_nothing_from_a_retried_error_answer),
         T(test_vod_list_without_array_is_a_shape_error),
         T(test_vod_list_non_string_item_is_a_type_error),
         T(test_tencent_argument_checks),
@@ -683,6 +726,8 @@ int main(void)
         T(test_newapi_auth_checks),
         T(test_newapi_find_matches_full_and_masked_keys),
         T(test_newapi_find_rejects_non_matching_and_ambiguous),
+        T(test_newapi_find_ignores_items_of_a_retried_error_answer),
+        T(test_newapi_list_delivers_nothing_from_a_retried_error_answer),
         T(test_newapi_find_item_without_numeric_id_is_a_shape_error),
         T(test_newapi_list_without_data_is_a_shape_error),
         T(test_newapi_list_pages_through_paged_shape),
