@@ -532,7 +532,9 @@ def main():
                 ("net.full.newapi_delete", "`rvk_newapi_delete_token`", "full handshake"),
                 ("net.journal_resume_3", "`rvk_journal_resume`: all three above", "3 full handshakes"),
                 ("net.resumed.newapi_list", "`rvk_newapi_list_tokens`", "resumed session"),
-                ("net.full.vod_delete_again", "`rvk_vod_delete_token`, already deleted", "full handshake")]
+                ("net.full.vod_delete_again", "`rvk_vod_delete_token`, already deleted", "full handshake"),
+                ("net.bare.tls_handshake", "the TLS transport's connect alone (port/bearssl + BearSSL + "
+                 "port/lwip + lwIP: nothing of src/ above it)", "full handshake")]
         for k, label, tls in rows:
             if k + ".stack" in net:
                 L.append("| %s | %s | %s B | %s |" % (label, tls, n(net[k + ".stack"]),

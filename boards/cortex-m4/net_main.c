@@ -317,11 +317,28 @@ static void net_vod_second_delete_is_not_found(void)
     MT_CHECK(!rvk_tls_resumed(&tls));
 }
 
+/* The handshake alone, through the TLS transport with nothing of revokit
+ * above it: how much of a revocation's stack is BearSSL's + lwIP's. Last,
+ * because it replaces the saved session the listing above resumes. */
+static void net_bare_tls_handshake_measured(void)
+{
+    probe p;
+    rvk_transport t = rvk_tls_transport(&tls);
+    rvk_client_close(&client);
+    rvk_tls_forget_session(&tls);
+    probe_start(&p);
+    rvk_err err = t.ops->connect(t.ctx, MOCK_ADDR, 443, ep_vod.host, clk_mono(NULL) + 30000u);
+    probe_end(&p, "net.bare.tls_handshake");
+    t.ops->close(t.ctx);
+    MT_CHECK_ERR(err, RVK_OK);
+}
+
 static const mt_test net_tests[] = {
     MT_TEST(net_lan9118_is_up_with_static_address),
     MT_TEST(net_journal_revokes_three_credentials_over_tls),
     MT_TEST(net_newapi_list_resumes_session_and_shows_token_gone),
     MT_TEST(net_vod_second_delete_is_not_found),
+    MT_TEST(net_bare_tls_handshake_measured),
 };
 MT_SUITE(suite_net, net_tests);
 
