@@ -110,7 +110,7 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         rvk_buf_init(&v, value, sizeof value);
         bool relay = op->kind == NA_CHECK;
         const char *secret = relay ? op->key : op->auth->access_token;
-        err = rvk_buf_append_str(&v, relay ? "Bearer sk-" : "Bearer ");
+        err = rvk_buf_append(&v, "Bearer sk-", relay ? 10 : 7);
         if (err == RVK_OK) {
             err = rvk_buf_append(&v, secret, relay ? op->key_len : strlen(secret));
         }
@@ -123,10 +123,9 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         char uid[24];
         rvk_buf u;
         rvk_buf_init(&u, uid, sizeof uid);
-        err = rvk_buf_append_i64(&u, op->auth->user_id);
-        if (err == RVK_OK) {
-            err = rvk_http_write_header(req, "New-Api-User", uid, u.len);
-        }
+        /* 20 bytes at most: it fits */
+        (void)rvk_buf_append_i64(&u, op->auth->user_id);
+        err = rvk_http_write_header(req, "New-Api-User", uid, u.len);
     }
     if (err == RVK_OK) {
         /* messages are compared; never ask for gzip (we cannot inflate) */
@@ -286,7 +285,9 @@ static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
         op->alive = st == 200;
         return rvk_svc_done(res, RVK_OK);
     }
-    if ((st == 301 || st == 302 || st == 307 || st == 308) && http->location[0] != '\0') {
+    /* 301, 302, 307 and 308: bits 0, 1, 6 and 7 from 301 */
+    if ((unsigned)(st - 301) < 8u && ((0xc3u >> (st - 301)) & 1u) != 0 &&
+        http->location[0] != '\0') {
         if (follow_location(op, ex->ep, http->location)) {
             return RVK_VERDICT_AGAIN;
         }
