@@ -110,7 +110,7 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         rvk_buf_init(&v, value, sizeof value);
         bool relay = op->kind == NA_CHECK;
         const char *secret = relay ? op->key : op->auth->access_token;
-        err = rvk_buf_append_str(&v, relay ? "Bearer sk-" : "Bearer ");
+        err = rvk_buf_append(&v, "Bearer sk-", relay ? 10 : 7);
         if (err == RVK_OK) {
             err = rvk_buf_append(&v, secret, relay ? op->key_len : strlen(secret));
         }
@@ -123,10 +123,9 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
         char uid[24];
         rvk_buf u;
         rvk_buf_init(&u, uid, sizeof uid);
-        err = rvk_buf_append_i64(&u, op->auth->user_id);
-        if (err == RVK_OK) {
-            err = rvk_http_write_header(req, "New-Api-User", uid, u.len);
-        }
+        /* 20 bytes at most: it fits */
+        (void)rvk_buf_append_i64(&u, op->auth->user_id);
+        err = rvk_http_write_header(req, "New-Api-User", uid, u.len);
     }
     if (err == RVK_OK) {
         /* messages are compared; never ask for gzip (we cannot inflate) */
@@ -136,35 +135,46 @@ static rvk_err na_build(rvk_client *c, rvk_exchange *ex, rvk_buf *req, int64_t n
     return err;
 }
 
+/* The members read from an item: the first (id) is required. */
+typedef struct na_member {
+    const char *name;
+    uint16_t cap;   /* bytes read, NUL included: a longer value is skipped */
+    uint8_t off;    /* where it goes in rvk_newapi_token */
+    uint8_t accept; /* RVK_JSON_NUMBER: an int64, else a sanitised string */
+} na_member;
+
+static const na_member na_members[] = {
+    {"id", 24, (uint8_t)offsetof(rvk_newapi_token, id), RVK_JSON_NUMBER},
+    {"key", RVK_MAX_SECRET, (uint8_t)offsetof(rvk_newapi_token, key), RVK_JSON_STRING},
+    {"name", sizeof((rvk_newapi_token *)0)->name, (uint8_t)offsetof(rvk_newapi_token, name),
+     RVK_JSON_STRING},
+    {"status", 24, (uint8_t)offsetof(rvk_newapi_token, status), RVK_JSON_NUMBER},
+};
+
 static rvk_err na_item(void *ctx, size_t index, const rvk_json_element *e)
 {
     na_op *op = (na_op *)ctx;
     (void)index;
     rvk_newapi_token tok;
     memset(&tok, 0, sizeof tok);
-    char num[24];
-    size_t len = 0;
-    rvk_json_kind kind;
-    if (rvk_json_element_member(e, "id", RVK_JSON_NUMBER, num, sizeof num, &len, &kind) !=
-            RVK_OK ||
-        rvk_json_parse_int(num, len, &tok.id) != RVK_OK) {
-        return RVK_ERR_PROTO_SHAPE;
+    /* big enough for every member's cap */
+    char raw[sizeof tok.key > sizeof tok.name ? sizeof tok.key : sizeof tok.name];
+    for (const na_member *m = na_members; m < na_members + 4; m++) {
+        size_t len = 0;
+        rvk_json_kind kind;
+        char *out = (char *)&tok + m->off;
+        rvk_err err = rvk_json_element_member(e, m->name, m->accept, raw, m->cap, &len, &kind);
+        if (m->accept == RVK_JSON_STRING) {
+            if (err == RVK_OK) {
+                rvk_engine_copy_clean(out, m->cap, raw, len);
+            }
+        } else if ((err != RVK_OK || rvk_json_parse_int(raw, len, (int64_t *)(void *)out) !=
+                                         RVK_OK) &&
+                   m == na_members) {
+            return RVK_ERR_PROTO_SHAPE;
+        }
     }
-    char raw[RVK_MAX_SECRET];
-    if (rvk_json_element_member(e, "key", RVK_JSON_STRING, raw, sizeof raw, &len, &kind) ==
-        RVK_OK) {
-        rvk_engine_copy_clean(tok.key, sizeof tok.key, raw, len);
-        rvk_wipe(raw, sizeof raw);
-    }
-    char name[sizeof tok.name];
-    if (rvk_json_element_member(e, "name", RVK_JSON_STRING, name, sizeof name, &len,
-                                &kind) == RVK_OK) {
-        rvk_engine_copy_clean(tok.name, sizeof tok.name, name, len);
-    }
-    if (rvk_json_element_member(e, "status", RVK_JSON_NUMBER, num, sizeof num, &len,
-                                &kind) == RVK_OK) {
-        (void)rvk_json_parse_int(num, len, &tok.status);
-    }
+    rvk_wipe(raw, sizeof raw);
     op->page_items++;
     if (op->kind == NA_SEARCH) {
         size_t n = op->key_len;
@@ -275,7 +285,9 @@ static rvk_verdict na_judge(rvk_client *c, rvk_exchange *ex, const rvk_http_read
         op->alive = st == 200;
         return rvk_svc_done(res, RVK_OK);
     }
-    if ((st == 301 || st == 302 || st == 307 || st == 308) && http->location[0] != '\0') {
+    /* 301, 302, 307 and 308: bits 0, 1, 6 and 7 from 301 */
+    if ((unsigned)(st - 301) < 8u && ((0xc3u >> (st - 301)) & 1u) != 0 &&
+        http->location[0] != '\0') {
         if (follow_location(op, ex->ep, http->location)) {
             return RVK_VERDICT_AGAIN;
         }
@@ -311,42 +323,6 @@ static const svc_field na_fields[N_COUNT] = {
 static const svc_desc na_desc = {na_build, na_judge, na_fields,
                                  (uint16_t)offsetof(na_op, scalars), N_COUNT};
 
-/* Common start of an operation: check inputs (err: the caller's own
- * check), set up the op, start the deadline. Returns res->err. */
-static rvk_err na_start(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_auth *auth,
-                        rvk_err err, unsigned kind, na_op *op, rvk_result *res)
-{
-    if (ep == NULL || ep->host == NULL) {
-        err = RVK_ERR_ARG;
-    } else if (kind == NA_CHECK) {
-        /* the relay key is the credential (checked by the caller) */
-    } else if (auth == NULL || auth->access_token == NULL || auth->access_token[0] == '\0') {
-        err = RVK_ERR_CREDENTIALS;
-    } else if (auth->user_id <= 0) {
-        err = RVK_ERR_ARG;
-    }
-    static const char *const actions[] = {"newapi.delete", "newapi.search", "newapi.list",
-                                          "newapi.check"};
-    rvk_svc_init(&op->h, sizeof *op, &na_desc, ep, actions[kind]);
-    op->kind = kind;
-    op->auth = auth;
-    return rvk_svc_begin(c, err, res);
-}
-
-/* Search and list: the items are data.items (paged) or data (bare). */
-static void na_lists(na_op *op)
-{
-    op->arrays[0].path = "data.items";
-    op->arrays[1].path = "data";
-    for (size_t i = 0; i < 2; i++) {
-        op->arrays[i].on_element = na_item;
-        op->arrays[i].ctx = op;
-        op->arrays[i].allow_null = true;
-    }
-    op->h.arrays = op->arrays;
-    op->h.array_count = 2;
-}
-
 /* op->target = prefix, then the number n if n >= 0, then tail. */
 static rvk_err na_target(na_op *op, const char *prefix, int64_t n, const char *tail,
                          size_t tail_len)
@@ -364,123 +340,167 @@ static rvk_err na_target(na_op *op, const char *prefix, int64_t n, const char *t
     return err;
 }
 
-rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
-                                const rvk_newapi_auth *auth, int64_t id, rvk_result *res)
-{
-    na_op op;
-    if (na_start(c, ep, auth, RVK_OK, NA_DELETE, &op, res) != RVK_OK) {
-        return res->err;
-    }
-    if (id <= 0) {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    /* the server routes /api/token/:id; the slashed form only earns a 307 */
-    (void)na_target(&op, "/api/token/", id, "", 0);
-    return rvk_engine_run(c, &op.h.ex, res);
-}
+/* The targets' fixed parts; each also names its operation for the rate
+ * limit (rvk_exchange.action: an identity, compared as text). */
+static const char na_delete_path[] = "/api/token/";
+static const char na_search_path[] = "/api/token/search?token=";
+static const char na_list_path[] = "/api/token/?p=";
+static const char na_check_path[] = "/v1/models";
 
-rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
-                              const rvk_newapi_auth *auth, const char *key, int64_t *id,
-                              rvk_result *res)
+/*
+ * Every new-api operation. Checks the endpoint and (but for a relay
+ * check) the dashboard auth, starts the deadline, then checks its own
+ * argument (id: delete; key: search) and runs: once, or every page of a
+ * listing. out: the id found (search) or whether the key is alive (check).
+ */
+static rvk_err na_exec(rvk_client *c, const rvk_endpoint *ep, const rvk_newapi_auth *auth,
+                       unsigned kind, const char *key, int64_t id, void *out,
+                       rvk_newapi_token_fn on_token, void *ctx, rvk_result *res)
 {
+    static const char *const actions[] = {na_delete_path, na_search_path, na_list_path,
+                                          na_check_path};
+    size_t n = 0;
+    const char *k = bare_key(key, &n);
+    /* the relay key is the check's credential */
+    rvk_err err = kind == NA_CHECK && k == NULL ? RVK_ERR_ARG : RVK_OK;
+    if (ep == NULL || ep->host == NULL) {
+        err = RVK_ERR_ARG;
+    } else if (kind == NA_CHECK) {
+        /* no dashboard auth */
+    } else if (auth == NULL || auth->access_token == NULL || auth->access_token[0] == '\0') {
+        err = RVK_ERR_CREDENTIALS;
+    } else if (auth->user_id <= 0) {
+        err = RVK_ERR_ARG;
+    }
+    if (rvk_svc_begin(c, err, res) != RVK_OK) {
+        return res->err;
+    }
     na_op op;
-    if (na_start(c, ep, auth, RVK_OK, NA_SEARCH, &op, res) != RVK_OK) {
-        return res->err;
-    }
-    op.key = bare_key(key, &op.key_len);
-    if (op.key == NULL ||
-        na_target(&op, "/api/token/search?token=", -1, op.key, op.key_len) != RVK_OK) {
-        res->err = RVK_ERR_ARG;
-        return res->err;
-    }
-    na_lists(&op);
-    rvk_err err = rvk_engine_run(c, &op.h.ex, res);
-    rvk_wipe(op.target, sizeof op.target);
-    if (err != RVK_OK) {
-        return err;
-    }
-    if (op.matches == 0) {
-        res->err = RVK_ERR_SERVICE_NOT_FOUND;
-        rvk_engine_copy_clean(res->message, sizeof res->message,
-                              "no token with this key", 22);
-    } else if (op.matches > 1) {
-        res->err = RVK_ERR_PROTO_SHAPE;
-        rvk_engine_copy_clean(res->message, sizeof res->message,
-                              "several tokens match this key", 29);
-    } else {
-        *id = op.found_id;
-    }
-    return res->err;
-}
-
-rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
-                               const rvk_newapi_auth *auth, rvk_newapi_token_fn on_token,
-                               void *ctx, rvk_result *res)
-{
-    na_op op;
-    if (na_start(c, ep, auth, RVK_OK, NA_LIST, &op, res) != RVK_OK) {
-        return res->err;
-    }
-    na_lists(&op);
+    rvk_svc_init(&op.h, sizeof op, &na_desc, ep, actions[kind]);
+    op.kind = kind;
+    op.auth = auth;
+    op.key = k;
+    op.key_len = n;
     op.on_token = on_token;
     op.ctx = ctx;
+    if (kind == NA_DELETE) {
+        /* the server routes /api/token/:id; the slashed form only earns a 307 */
+        if (id <= 0) {
+            err = RVK_ERR_ARG;
+        } else {
+            (void)na_target(&op, na_delete_path, id, "", 0);
+        }
+    } else if (kind == NA_CHECK) {
+        memcpy(op.target, na_check_path, sizeof na_check_path);
+    } else {
+        if (kind == NA_SEARCH &&
+            (k == NULL || na_target(&op, na_search_path, -1, k, n) != RVK_OK)) {
+            err = RVK_ERR_ARG;
+        }
+        /* the items are data.items (paged) or data (bare) */
+        op.arrays[0].path = "data.items";
+        op.arrays[1].path = "data";
+        for (size_t i = 0; i < 2; i++) {
+            op.arrays[i].on_element = na_item;
+            op.arrays[i].ctx = &op;
+            op.arrays[i].allow_null = true;
+        }
+        op.h.arrays = op.arrays;
+        op.h.array_count = 2;
+    }
+    if (err != RVK_OK) {
+        res->err = err;
+        return err;
+    }
     /* p=0 is the first page for both generations: current servers read
      * 0 as 1 (1-based), old ones are 0-based. The shape of the first
      * answer tells which numbering follows. */
     static const char page_tail[] = "&page_size=100&size=100";
-    int64_t page = 0;
-    for (uint32_t pages = 0; pages < NEWAPI_MAX_PAGES; pages++) {
-        (void)na_target(&op, "/api/token/?p=", page, page_tail, sizeof page_tail - 1);
-        rvk_err err = rvk_engine_run(c, &op.h.ex, res);
-        if (err != RVK_OK) {
-            return err;
+    uint32_t page = 0;
+    for (uint32_t pages = 0;; pages++) {
+        if (kind == NA_LIST) {
+            if (pages == NEWAPI_MAX_PAGES) {
+                res->err = RVK_ERR_PROTO_SHAPE;
+                return res->err;
+            }
+            (void)na_target(&op, na_list_path, page, page_tail, sizeof page_tail - 1);
+        }
+        err = rvk_engine_run(c, &op.h.ex, res);
+        if (err != RVK_OK || kind != NA_LIST) {
+            break;
         }
         bool paged = op.arrays[0].found;
-        int64_t size = NEWAPI_PAGE_SIZE;
-        int64_t total = -1;
+        int64_t v = NEWAPI_PAGE_SIZE;
+        /* total: none is "unknown", and so is a negative one */
+        uint64_t total = UINT64_MAX;
         if (paged) {
             if (op.scalars[N_PAGE_SIZE].found) {
-                (void)rvk_json_parse_int(op.page_size, op.scalars[N_PAGE_SIZE].len, &size);
+                (void)rvk_json_parse_int(op.page_size, op.scalars[N_PAGE_SIZE].len, &v);
             }
             if (op.scalars[N_TOTAL].found) {
-                (void)rvk_json_parse_int(op.total, op.scalars[N_TOTAL].len, &total);
+                (void)rvk_json_parse_int(op.total, op.scalars[N_TOTAL].len,
+                                         (int64_t *)(void *)&total);
             }
         }
-        if (size <= 0 || size > NEWAPI_PAGE_SIZE) {
-            size = NEWAPI_PAGE_SIZE;
-        }
-        if (op.page_items == 0 || (int64_t)op.page_items < size) {
-            return RVK_OK;
+        uint32_t size = v <= 0 || v > NEWAPI_PAGE_SIZE ? NEWAPI_PAGE_SIZE : (uint32_t)v;
+        /* a short (or empty: size >= 1) page is the last */
+        if (op.page_items < size) {
+            break;
         }
         if (paged) {
-            int64_t shown = (page == 0 ? 1 : page) * size;
-            if (total >= 0 && shown >= total) {
-                return RVK_OK;
+            /* at most NEWAPI_MAX_PAGES * NEWAPI_PAGE_SIZE: no overflow */
+            if ((page == 0 ? 1 : page) * size >= total) {
+                break;
             }
             page = page == 0 ? 2 : page + 1;
         } else {
             page++;
         }
     }
-    res->err = RVK_ERR_PROTO_SHAPE;
-    return res->err;
+    if (kind == NA_SEARCH) {
+        rvk_wipe(op.target, sizeof op.target);
+        if (err == RVK_OK) {
+            if (op.matches == 0) {
+                res->err = RVK_ERR_SERVICE_NOT_FOUND;
+                rvk_engine_copy_clean(res->message, sizeof res->message,
+                                      "no token with this key", 22);
+            } else if (op.matches > 1) {
+                res->err = RVK_ERR_PROTO_SHAPE;
+                rvk_engine_copy_clean(res->message, sizeof res->message,
+                                      "several tokens match this key", 29);
+            } else {
+                *(int64_t *)out = op.found_id;
+            }
+            err = res->err;
+        }
+    } else if (kind == NA_CHECK) {
+        *(bool *)out = op.alive;
+    }
+    return err;
+}
+
+rvk_err rvk_newapi_delete_token(rvk_client *c, const rvk_endpoint *ep,
+                                const rvk_newapi_auth *auth, int64_t id, rvk_result *res)
+{
+    return na_exec(c, ep, auth, NA_DELETE, NULL, id, NULL, NULL, NULL, res);
+}
+
+rvk_err rvk_newapi_find_token(rvk_client *c, const rvk_endpoint *ep,
+                              const rvk_newapi_auth *auth, const char *key, int64_t *id,
+                              rvk_result *res)
+{
+    return na_exec(c, ep, auth, NA_SEARCH, key, 0, id, NULL, NULL, res);
+}
+
+rvk_err rvk_newapi_list_tokens(rvk_client *c, const rvk_endpoint *ep,
+                               const rvk_newapi_auth *auth, rvk_newapi_token_fn on_token,
+                               void *ctx, rvk_result *res)
+{
+    return na_exec(c, ep, auth, NA_LIST, NULL, 0, NULL, on_token, ctx, res);
 }
 
 rvk_err rvk_newapi_check_token(rvk_client *c, const rvk_endpoint *ep, const char *key,
                                bool *alive, rvk_result *res)
 {
-    size_t n = 0;
-    const char *k = bare_key(key, &n);
-    na_op op;
-    if (na_start(c, ep, NULL, k == NULL ? RVK_ERR_ARG : RVK_OK, NA_CHECK, &op, res) !=
-        RVK_OK) {
-        return res->err;
-    }
-    op.key = k;
-    op.key_len = n;
-    memcpy(op.target, "/v1/models", sizeof "/v1/models");
-    rvk_err err = rvk_engine_run(c, &op.h.ex, res);
-    *alive = op.alive;
-    return err;
+    return na_exec(c, ep, NULL, NA_CHECK, key, 0, alive, NULL, NULL, res);
 }

@@ -115,8 +115,10 @@ void rvk_svc_copy(char *out, size_t cap, const rvk_json_scalar *s)
 
 /* ---- Tencent Cloud API 3.0 ---------------------------------------------- */
 
-/* Operation kinds, as bits for the error table */
-enum { TC_VOD_DELETE = 1, TC_APIGW = 2, TC_LIST = 4 };
+/* Operation kinds, as bits for the error table; TC_NEXT (not a kind): the
+ * second step of a revocation, which shares the first one's checks and
+ * deadline. */
+enum { TC_VOD_DELETE = 1, TC_APIGW = 2, TC_LIST = 4, TC_NEXT = 8 };
 #define TC_ALL (TC_VOD_DELETE | TC_APIGW | TC_LIST)
 
 enum { S_REQUEST_ID, S_CODE, S_MESSAGE, S_RESULT, S_COUNT };
@@ -127,8 +129,7 @@ typedef struct tc_op {
     rvk_json_array arrays[2];    /* list: ApiTokens, ExtInfos */
     const rvk_tc3_credentials *cred;
     rvk_tc3_request treq;        /* all but the timestamp */
-    rvk_tristate *result;        /* apigw: where Result goes */
-    rvk_tristate result_value;
+    rvk_tristate result_value;   /* apigw */
     unsigned kind;
     size_t body_len;             /* body is in c->st.body */
     char request_id[72];
@@ -138,16 +139,19 @@ typedef struct tc_op {
 } tc_op;
 
 /* The error codes' text; a code that is a prefix of another is found
- * inside it. */
+ * inside it. The NULs after T4 and T6 end the body's member names
+ * "AccessKeyId" and "ApiToken", which are their tails. */
 #define TC_T0 "RequestLimitExceeded"
 #define TC_T1 "InternalError"
 #define TC_T2 "AuthFailure.SignatureExpire"
 #define TC_T3 "UnauthorizedOperation"
-#define TC_T4 "ResourceNotFound.InvalidAccessKeyId"
+#define TC_T4 "ResourceNotFound.InvalidAccessKeyId\0"
 #define TC_T5 "ResourceNotFound.UserNotExist"
 #define TC_T6 "InvalidParameterValue.ApiToken"
 static const char tc_codes[] = TC_T0 TC_T1 TC_T2 TC_T3 TC_T4 TC_T5 TC_T6;
 #define TC_AT(before) (sizeof(before) - 1)
+#define TC_ACCESS_KEY_ID (tc_codes + TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4) - 12)
+#define TC_API_TOKEN (tc_codes + sizeof tc_codes - 9)
 
 /* In the order they are tried; "not found" (README's table) only for
  * deletes. */
@@ -159,7 +163,7 @@ static const svc_rule tc_rules[] = {
     {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1), "AuthFailure")},
     {TC_ALL, RVK_ERR_SERVICE_AUTH, RVK_VERDICT_FAIL, SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2), TC_T3)},
     {TC_VOD_DELETE | TC_APIGW | SVC_EXACT, RVK_ERR_SERVICE_NOT_FOUND, RVK_VERDICT_FAIL,
-     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), TC_T4)},
+     SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3), "ResourceNotFound.InvalidAccessKeyId")},
     /* an unknown SubAppId is our mistake, not the token's absence */
     {TC_VOD_DELETE | SVC_EXACT, RVK_ERR_SERVICE, RVK_VERDICT_FAIL,
      SVC_PAT(TC_AT(TC_T0 TC_T1 TC_T2 TC_T3 TC_T4), TC_T5)},
@@ -260,76 +264,6 @@ static const svc_field tc_fields[S_COUNT] = {
 static const svc_desc tc_desc = {tc_build, tc_judge, tc_fields,
                                  (uint16_t)offsetof(tc_op, scalars), S_COUNT};
 
-/* Checks every operation makes before anything else. */
-static rvk_err tc_check(const rvk_endpoint *ep, const rvk_tc3_credentials *cred)
-{
-    if (ep == NULL || ep->host == NULL || cred == NULL || cred->secret_id == NULL ||
-        cred->secret_key == NULL || cred->secret_id[0] == '\0' ||
-        cred->secret_key[0] == '\0') {
-        return RVK_ERR_CREDENTIALS;
-    }
-    return RVK_OK;
-}
-
-static void tc_init(tc_op *op, const rvk_endpoint *ep, const rvk_tc3_credentials *cred,
-                    unsigned kind, const char *action)
-{
-    rvk_svc_init(&op->h, sizeof *op, &tc_desc, ep, action);
-    bool gw = kind == TC_APIGW;
-    op->h.scalar_count = gw ? S_COUNT : S_RESULT; /* Result: apigw only */
-    op->cred = cred;
-    op->kind = kind;
-    op->treq.service = gw ? "apigateway" : "vod";
-    op->treq.version = gw ? "2018-08-08" : "2018-07-17";
-    op->treq.host = ep->host;
-    op->treq.action = action;
-}
-
-/* Write the body {"SubAppId":num (if num >= 0), "<ApiToken|AccessKeyId>":str
- * (if str)} and run op's action. The body is wiped afterwards. */
-static rvk_err tc_run(rvk_client *c, tc_op *op, int64_t num, const char *str, size_t len,
-                      rvk_result *res)
-{
-    rvk_buf body;
-    rvk_json_writer w;
-    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
-    rvk_json_writer_init(&w, &body);
-    if (num >= 0) {
-        (void)rvk_json_member_int(&w, "SubAppId", num);
-    }
-    if (str != NULL) {
-        (void)rvk_json_member_string(&w, op->kind == TC_APIGW ? "AccessKeyId" : "ApiToken",
-                                     str, len);
-    }
-    rvk_err err = rvk_json_writer_finish(&w);
-    res->err = err;
-    if (err == RVK_OK) {
-        op->body_len = body.len;
-        err = rvk_engine_run(c, &op->h.ex, res);
-        if (op->result != NULL) {
-            *op->result = op->result_value;
-        }
-    }
-    rvk_wipe(c->st.body, sizeof c->st.body);
-    return err;
-}
-
-rvk_err rvk_vod_delete_token(rvk_client *c, const rvk_endpoint *ep,
-                             const rvk_tc3_credentials *cred, int64_t sub_app_id,
-                             const char *token, size_t token_len, rvk_result *res)
-{
-    rvk_err err = tc_check(ep, cred);
-    if (err == RVK_OK && (sub_app_id <= 0 || token == NULL || token_len == 0)) {
-        err = RVK_ERR_ARG;
-    }
-    if (rvk_svc_begin(c, err, res) != RVK_OK) {
-        return res->err;
-    }
-    tc_op op;
-    tc_init(&op, ep, cred, TC_VOD_DELETE, "DeleteAigcApiToken");
-    return tc_run(c, &op, sub_app_id, token, token_len, res);
-}
-
 typedef struct list_ctx {
     rvk_string_fn fn;
     void *ctx;
@@ -352,67 +286,120 @@ static rvk_err list_element(void *ctx, size_t index, const rvk_json_element *e)
     return err;
 }
 
-rvk_err rvk_vod_list_tokens(rvk_client *c, const rvk_endpoint *ep,
-                            const rvk_tc3_credentials *cred, int64_t sub_app_id,
-                            rvk_string_fn on_token, rvk_string_fn on_ext_info,
-                            void *ctx, rvk_result *res)
+/*
+ * Every Tencent operation: check the arguments and start the deadline
+ * (unless TC_NEXT), then send action with the body {"SubAppId":num (if
+ * num >= 0), "<ApiToken|AccessKeyId>":str (if str)} and judge the answer.
+ * str is len bytes (apigw: a string, measured here). out: where the
+ * Result goes (apigw, may be NULL), or the two list callbacks (list).
+ * The body is wiped afterwards.
+ */
+static rvk_err tc_exec(rvk_client *c, const rvk_endpoint *ep, const rvk_tc3_credentials *cred,
+                       unsigned kind, const char *action, const char *region, int64_t num,
+                       const char *str, size_t len, void *out, rvk_result *res)
 {
-    if (rvk_svc_begin(c, tc_check(ep, cred), res) != RVK_OK) {
-        return res->err;
-    }
-    tc_op op;
-    tc_init(&op, ep, cred, TC_LIST, "DescribeAigcApiTokens");
-    list_ctx lists[2] = {{on_token, ctx}, {on_ext_info, ctx}};
-    op.arrays[0].path = "Response.ApiTokens";
-    op.arrays[1].path = "Response.ExtInfos";
-    op.arrays[1].allow_null = true;
-    for (size_t i = 0; i < 2; i++) {
-        op.arrays[i].on_element = list_element;
-        op.arrays[i].ctx = &lists[i];
-    }
-    op.h.arrays = op.arrays;
-    op.h.array_count = 2;
-    return tc_run(c, &op, sub_app_id, NULL, 0, res);
-}
-
-/* One API Gateway key action. first: check the arguments and start the
- * deadline (the delete after a disable shares the disable's). */
-static rvk_err apigw_key_action(rvk_client *c, const rvk_endpoint *ep,
-                                const rvk_tc3_credentials *cred, const char *region,
-                                const char *key_id, const char *action,
-                                rvk_tristate *result, rvk_result *res, bool first)
-{
-    if (first) {
-        rvk_err err = tc_check(ep, cred);
-        if (err == RVK_OK && (region == NULL || region[0] == '\0')) {
-            err = RVK_ERR_CONFIG;
-        }
-        if (err == RVK_OK && (key_id == NULL || key_id[0] == '\0')) {
-            err = RVK_ERR_ARG;
+    if ((kind & TC_NEXT) == 0) {
+        rvk_err err = RVK_OK;
+        if (ep == NULL || ep->host == NULL || cred == NULL || cred->secret_id == NULL ||
+            cred->secret_key == NULL || cred->secret_id[0] == '\0' ||
+            cred->secret_key[0] == '\0') {
+            err = RVK_ERR_CREDENTIALS;
+        } else if (kind == TC_VOD_DELETE) {
+            if (num <= 0 || str == NULL || len == 0) {
+                err = RVK_ERR_ARG;
+            }
+        } else if (kind == TC_APIGW) {
+            if (region == NULL || region[0] == '\0') {
+                err = RVK_ERR_CONFIG;
+            } else if (str == NULL || str[0] == '\0') {
+                err = RVK_ERR_ARG;
+            }
         }
         if (rvk_svc_begin(c, err, res) != RVK_OK) {
             return res->err;
         }
     }
+    kind &= ~(unsigned)TC_NEXT;
+    bool gw = kind == TC_APIGW;
     tc_op op;
-    tc_init(&op, ep, cred, TC_APIGW, action);
+    rvk_svc_init(&op.h, sizeof op, &tc_desc, ep, action);
+    op.h.scalar_count = gw ? S_COUNT : S_RESULT; /* Result: apigw only */
+    op.cred = cred;
+    op.kind = kind;
+    op.treq.service = gw ? "apigateway" : "vod";
+    op.treq.version = gw ? "2018-08-08" : "2018-07-17";
+    op.treq.host = ep->host;
+    op.treq.action = action;
     op.treq.region = region;
-    op.result = result;
-    return tc_run(c, &op, -1, key_id, strlen(key_id), res);
+    if (kind == TC_LIST) {
+        list_ctx *lists = (list_ctx *)out;
+        op.arrays[0].path = "Response.ApiTokens";
+        op.arrays[1].path = "Response.ExtInfos";
+        op.arrays[1].allow_null = true;
+        for (size_t i = 0; i < 2; i++) {
+            op.arrays[i].on_element = list_element;
+            op.arrays[i].ctx = &lists[i];
+        }
+        op.h.arrays = op.arrays;
+        op.h.array_count = 2;
+    }
+
+    rvk_buf body;
+    rvk_json_writer w;
+    rvk_buf_init(&body, c->st.body, sizeof c->st.body);
+    rvk_json_writer_init(&w, &body);
+    if (num >= 0) {
+        (void)rvk_json_member_int(&w, "SubAppId", num);
+    }
+    if (str != NULL) {
+        if (gw) {
+            len = strlen(str);
+        }
+        (void)rvk_json_member_string(&w, gw ? TC_ACCESS_KEY_ID : TC_API_TOKEN, str, len);
+    }
+    rvk_err err = rvk_json_writer_finish(&w);
+    res->err = err;
+    if (err == RVK_OK) {
+        op.body_len = body.len;
+        err = rvk_engine_run(c, &op.h.ex, res);
+        if (gw && out != NULL) {
+            *(rvk_tristate *)out = op.result_value;
+        }
+    }
+    rvk_wipe(c->st.body, sizeof c->st.body);
+    return err;
+}
+
+rvk_err rvk_vod_delete_token(rvk_client *c, const rvk_endpoint *ep,
+                             const rvk_tc3_credentials *cred, int64_t sub_app_id,
+                             const char *token, size_t token_len, rvk_result *res)
+{
+    return tc_exec(c, ep, cred, TC_VOD_DELETE, "DeleteAigcApiToken", NULL, sub_app_id, token,
+                   token_len, NULL, res);
+}
+
+rvk_err rvk_vod_list_tokens(rvk_client *c, const rvk_endpoint *ep,
+                            const rvk_tc3_credentials *cred, int64_t sub_app_id,
+                            rvk_string_fn on_token, rvk_string_fn on_ext_info,
+                            void *ctx, rvk_result *res)
+{
+    list_ctx lists[2] = {{on_token, ctx}, {on_ext_info, ctx}};
+    return tc_exec(c, ep, cred, TC_LIST, "DescribeAigcApiTokens", NULL, sub_app_id, NULL, 0,
+                   lists, res);
 }
 
 rvk_err rvk_apigw_delete_key(rvk_client *c, const rvk_endpoint *ep,
                              const rvk_tc3_credentials *cred, const char *region,
                              const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", result, res, true);
+    return tc_exec(c, ep, cred, TC_APIGW, "DeleteApiKey", region, -1, key_id, 0, result, res);
 }
 
 rvk_err rvk_apigw_disable_key(rvk_client *c, const rvk_endpoint *ep,
                               const rvk_tc3_credentials *cred, const char *region,
                               const char *key_id, rvk_tristate *result, rvk_result *res)
 {
-    return apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", result, res, true);
+    return tc_exec(c, ep, cred, TC_APIGW, "DisableApiKey", region, -1, key_id, 0, result, res);
 }
 
 rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
@@ -421,15 +408,15 @@ rvk_err rvk_apigw_revoke_key(rvk_client *c, const rvk_endpoint *ep,
 {
     memset(out, 0, sizeof *out);
     /* one deadline for both steps */
-    rvk_err err = apigw_key_action(c, ep, cred, region, key_id, "DisableApiKey", NULL,
-                                   &out->disable, true);
+    rvk_err err = tc_exec(c, ep, cred, TC_APIGW, "DisableApiKey", region, -1, key_id, 0, NULL,
+                          &out->disable);
     if (err != RVK_OK) {
         return err;
     }
     out->revoked = true;
     /* already gone: nothing left to delete */
     out->deleted = out->disable.already_gone ||
-                   apigw_key_action(c, ep, cred, region, key_id, "DeleteApiKey", NULL,
-                                    &out->del, false) == RVK_OK;
+                   tc_exec(c, ep, cred, TC_APIGW | TC_NEXT, "DeleteApiKey", region, -1, key_id,
+                           0, NULL, &out->del) == RVK_OK;
     return RVK_OK;
 }
