@@ -131,7 +131,8 @@ static void emit(tc3_sink *s, const char *t, const void *const *arg)
         if (kind == 4u) {
             if (a == NULL) {
                 arg++;
-                t = strchr(t, '\n') + 1;
+                while (*t++ != '\n') {
+                }
             }
             continue;
         }
@@ -159,6 +160,22 @@ static void emit(tc3_sink *s, const char *t, const void *const *arg)
             }
         }
     }
+}
+
+/* Appends template t over args to b. Errors: RVK_ERR_HEADER_INJECTION if
+ * headers is set and a string held a byte no header value may (before a
+ * full buffer), RVK_ERR_BUFFER_TOO_SMALL; on error b->len is unchanged. */
+static rvk_err put(rvk_buf *b, const char *t, const void *const *args, bool headers)
+{
+    size_t mark = b->len;
+    tc3_sink s;
+    sink_init(&s, b, NULL, NULL);
+    emit(&s, t, args);
+    rvk_err err = headers && s.unsafe ? RVK_ERR_HEADER_INJECTION : s.err;
+    if (err != RVK_OK) {
+        b->len = mark;
+    }
+    return err;
 }
 
 /* ---- validation --------------------------------------------------------- */
@@ -296,13 +313,10 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
      * reported before the secret key is touched. */
     rvk_buf auth;
     rvk_buf_init(&auth, out->authorization, sizeof out->authorization - 1);
-    tc3_sink s;
     if (err == RVK_OK) {
         const void *a[] = {cred->secret_id, date, req->service};
-        sink_init(&s, &auth, NULL, NULL);
-        emit(&s, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
-                 ", SignedHeaders=" SIGNED_HEADERS ", Signature=", a);
-        err = s.err;
+        err = put(&auth, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
+                             ", SignedHeaders=" SIGNED_HEADERS ", Signature=", a, false);
         if (err == RVK_OK && auth.cap - auth.len < 64) {
             err = RVK_ERR_BUFFER_TOO_SMALL;
         }
@@ -324,12 +338,11 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     const void *key_args[] = {cred->secret_key};
     rvk_buf kb;
     rvk_buf_init(&kb, x.key, sizeof x.key);
-    sink_init(&s, &kb, NULL, NULL);
-    emit(&s, "TC3" T_STR, key_args);
-    size_t key_len = kb.len;
-    if (s.err != RVK_OK) {
+    size_t key_len = 32;
+    if (put(&kb, "TC3" T_STR, key_args, false) == RVK_OK) {
+        key_len = kb.len;
+    } else {
         digest(&x, 0, "TC3" T_STR, key_args, x.key);
-        key_len = 32;
     }
     const void *args[] = {ts, date, req->service, x.mac};
     digest(&x, key_len, T_STR, args + 1, x.key);   /* kDate */
@@ -338,8 +351,7 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
     digest(&x, 32, STRING_TO_SIGN, args, x.mac);
 
     /* room checked above */
-    sink_init(&s, &auth, NULL, NULL);
-    emit(&s, T_HEX, args + 3);
+    (void)put(&auth, T_HEX, args + 3, false);
     out->authorization[auth.len] = '\0';
     memcpy(out->date, date, sizeof out->date);
     rvk_wipe(&x, sizeof x);
@@ -368,14 +380,8 @@ static rvk_err write_diagnostic(rvk_buf *b, const rvk_tc3_request *req,
     if (string_to_sign) {
         digest(&x, 0, CANONICAL_REQUEST, args, x.mac);
     }
-    size_t mark = b->len;
-    tc3_sink s;
-    sink_init(&s, b, NULL, NULL);
-    emit(&s, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST, string_to_sign ? sts_args : args);
-    if (s.err != RVK_OK) {
-        b->len = mark;
-    }
-    return s.err;
+    return put(b, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST,
+               string_to_sign ? sts_args : args, false);
 }
 
 rvk_err rvk_tc3_canonical_request(rvk_buf *b, const rvk_tc3_request *req,
@@ -408,9 +414,13 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
         req->version == NULL) {
         return RVK_ERR_ARG;
     }
-    /* The Authorization must be NUL-terminated inside its array. */
-    if (memchr(sig->authorization, '\0', sizeof sig->authorization) == NULL ||
-        sig->authorization[0] == '\0') {
+    /* The Authorization must be non-empty and NUL-terminated inside its
+     * array (a loop: libc's memchr would be linked for this alone). */
+    size_t n = 0;
+    while (n < sizeof sig->authorization && sig->authorization[n] != '\0') {
+        n++;
+    }
+    if (n == 0 || n == sizeof sig->authorization) {
         return RVK_ERR_ARG;
     }
     /* X-TC-Timestamp and the signed T must agree; a signature made for
@@ -425,14 +435,6 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
     format_time(req->timestamp, ts);
     const void *args[] = {req->action, req->region, ts, req->version, cred->session_token,
                           req->language, sig->authorization};
-    size_t mark = b->len;
-    tc3_sink s;
-    sink_init(&s, b, NULL, NULL);
     /* a full buffer stops the writing, not the checks */
-    emit(&s, TC3_HEADERS, args);
-    rvk_err err = s.unsafe ? RVK_ERR_HEADER_INJECTION : s.err;
-    if (err != RVK_OK) {
-        b->len = mark;
-    }
-    return err;
+    return put(b, TC3_HEADERS, args, true);
 }
