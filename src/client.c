@@ -71,7 +71,8 @@ int64_t rvk_client_now(rvk_client *c)
         t = c->port.clock.unix_time(c->port.clock.ctx);
     }
     if (t != RVK_TIME_UNKNOWN) {
-        return c->st.clock_offset_valid ? t + c->st.clock_offset_s : t;
+        /* the offset is 0 until adopt_date sets it (and the flag) */
+        return t + c->st.clock_offset_s;
     }
     if (c->st.learnt_valid) {
         uint64_t since = now_ms(c) - c->st.learnt_mono_ms;

@@ -12,8 +12,9 @@
 
 /*
  * Where the canonical texts go. The same templates feed a running SHA-256
- * (canonical request), a running HMAC (string to sign) or a caller buffer
- * (Authorization, headers, diagnostics), so what is signed and what is
+ * (canonical request, a long key), a running HMAC (each step of the key
+ * derivation, the string to sign) or a caller buffer (Authorization,
+ * headers, diagnostics, the short key), so what is signed and what is
  * shown cannot drift apart, and signing never needs the whole text in
  * memory.
  *
@@ -30,6 +31,7 @@ typedef struct tc3_sink {
     rvk_buf chunk;               /* hash sinks: bytes waiting for the hash */
     const br_hash_class **hash;  /* hash sinks: the running hash */
     rvk_err err;                 /* a full buffer; hashes cannot fail */
+    bool unsafe;                 /* a string held a byte no header value may */
 } tc3_sink;
 
 /* out: a buffer sink; else a hash sink over hash (a SHA-256 context, or
@@ -41,6 +43,7 @@ static void sink_init(tc3_sink *s, rvk_buf *out, const br_hash_class **hash, uin
     s->out = out != NULL ? out : &s->chunk;
     s->hash = hash;
     s->err = RVK_OK;
+    s->unsafe = false;
 }
 
 /* Hands what is waiting to the hash (hash sinks only). */
@@ -103,15 +106,19 @@ static size_t trimmed(const char **v)
  * Templates: literal text with placeholders, each taking the next of the
  * arguments. Octal escapes, so that no following letter can extend them.
  */
-#define T_STR "\001"   /* a NUL-terminated string */
+#define T_STR "\001"   /* a NUL-terminated string; a byte that may not be
+                          in a header value (RFC 9110 5.5: controls but
+                          HTAB) marks the sink unsafe */
 #define T_LOWER "\002" /* a string, trimmed of OWS and ASCII lowered */
 #define T_HEX "\003"   /* 32 bytes as 64 lowercase hex digits */
+#define T_OPT "\004"   /* if the next argument is NULL: skip it and the
+                          template up to and including the next '\n' */
 
 static void emit(tc3_sink *s, const char *t, const void *const *arg)
 {
     while (*t != '\0') {
         size_t n = 0;
-        while ((unsigned char)t[n] > 3u) {
+        while ((unsigned char)t[n] > 4u) {
             n++;
         }
         if (n > 0) {
@@ -119,10 +126,25 @@ static void emit(tc3_sink *s, const char *t, const void *const *arg)
             t += n;
             continue;
         }
-        const char *a = *arg++;
+        const char *a = *arg;
         unsigned kind = (unsigned char)*t++;
+        if (kind == 4u) {
+            if (a == NULL) {
+                arg++;
+                while (*t++ != '\n') {
+                }
+            }
+            continue;
+        }
+        arg++;
         if (kind == 1u) {
-            sink_put(s, (const uint8_t *)a, strlen(a), 0);
+            bool ok = true;
+            while (a[n] != '\0') {
+                ok &= rvk_char_is_text((unsigned char)a[n]);
+                n++;
+            }
+            s->unsafe |= !ok;
+            sink_put(s, (const uint8_t *)a, n, 0);
         } else if (kind == 2u) {
             n = trimmed(&a);
             sink_put(s, (const uint8_t *)a, n, 1);
@@ -138,6 +160,22 @@ static void emit(tc3_sink *s, const char *t, const void *const *arg)
             }
         }
     }
+}
+
+/* Appends template t over args to b. Errors: RVK_ERR_HEADER_INJECTION if
+ * headers is set and a string held a byte no header value may (before a
+ * full buffer), RVK_ERR_BUFFER_TOO_SMALL; on error b->len is unchanged. */
+static rvk_err put(rvk_buf *b, const char *t, const void *const *args, bool headers)
+{
+    size_t mark = b->len;
+    tc3_sink s;
+    sink_init(&s, b, NULL, NULL);
+    emit(&s, t, args);
+    rvk_err err = headers && s.unsafe ? RVK_ERR_HEADER_INJECTION : s.err;
+    if (err != RVK_OK) {
+        b->len = mark;
+    }
+    return err;
 }
 
 /* ---- validation --------------------------------------------------------- */
@@ -193,7 +231,7 @@ static rvk_err check_request(const rvk_tc3_request *req, const uint8_t *payload_
     return err;
 }
 
-/* ---- the canonical texts ----------------------------------------------- */
+/* ---- hashing ------------------------------------------------------------ */
 
 #define CANONICAL_REQUEST \
     "POST\n/\n\ncontent-type:" RVK_TC3_CONTENT_TYPE "\nhost:" T_LOWER \
@@ -201,17 +239,41 @@ static rvk_err check_request(const rvk_tc3_request *req, const uint8_t *payload_
 #define STRING_TO_SIGN \
     ALGORITHM "\n" T_STR "\n" T_STR "/" T_STR SCOPE_SUFFIX "\n" T_HEX
 
-/* The canonical request's SHA-256 into out, through the given scratch. */
-static void hash_canonical_request(tc3_sink *s, br_sha256_context *sha, uint8_t chunk[SINK_CHUNK],
-                                   const rvk_tc3_request *req, const uint8_t payload_sha256[32],
-                                   uint8_t out[32])
+/* Scratch that holds secret-derived bytes; kept together so one wipe
+ * covers all of it. x.key doubles as the hash sinks' chunk: a key is
+ * consumed by br_hmac_key_init before the message is emitted. */
+typedef struct tc3_secrets {
+    union {                 /* never live at the same time */
+        br_sha256_context sha;
+        br_hmac_context hc;
+    } u;
+    br_hmac_key_context kc;
+    uint8_t key[64];        /* "TC3"+SecretKey, or its digest; then k* */
+    uint8_t mac[32];
+} tc3_secrets;
+
+/* out = HMAC-SHA256(x->key[0..key_len), text), or with key_len 0 the
+ * SHA-256 of text; text is template t over args. */
+static void digest(tc3_secrets *x, size_t key_len, const char *t, const void *const *args,
+                   uint8_t out[32])
 {
-    const void *args[] = {req->host, payload_sha256};
-    sink_init(s, NULL, &sha->vtable, chunk);
-    br_sha256_init(sha);
-    emit(s, CANONICAL_REQUEST, args);
-    sink_flush(s);
-    br_sha256_out(sha, out);
+    tc3_sink s;
+    const br_hash_class **h = &x->u.sha.vtable;
+    if (key_len != 0) {
+        br_hmac_key_init(&x->kc, &br_sha256_vtable, x->key, key_len);
+        br_hmac_init(&x->u.hc, &x->kc, 0);
+        h = &x->u.hc.dig.vtable;
+    } else {
+        br_sha256_init(&x->u.sha);
+    }
+    sink_init(&s, NULL, h, x->key);
+    emit(&s, t, args);
+    sink_flush(&s);
+    if (key_len != 0) {
+        br_hmac_out(&x->u.hc, out);
+    } else {
+        br_sha256_out(&x->u.sha, out);
+    }
 }
 
 /* ---- payload ------------------------------------------------------------ */
@@ -226,58 +288,12 @@ void rvk_tc3_payload_update(rvk_tc3_payload *p, const void *data, size_t len)
     br_sha256_update(&p->sha, data, len);
 }
 
-void rvk_tc3_payload_final(const rvk_tc3_payload *p, uint8_t digest[32])
+void rvk_tc3_payload_final(const rvk_tc3_payload *p, uint8_t digest_out[32])
 {
-    br_sha256_out(&p->sha, digest);
+    br_sha256_out(&p->sha, digest_out);
 }
 
 /* ---- signing ------------------------------------------------------------ */
-
-/* Scratch that holds secret-derived bytes; kept together so one wipe
- * covers all of it. */
-typedef struct tc3_secrets {
-    union {                 /* never live at the same time */
-        br_sha256_context sha; /* canonical hash, then a long "TC3"+key */
-        br_hmac_context hc;
-    } u;
-    br_hmac_key_context kc;
-    uint8_t key[64];        /* "TC3"+SecretKey, or its digest; then k* */
-    uint8_t mac[32];
-} tc3_secrets;
-
-/* out = HMAC-SHA256(key[0..key_len), msg) through the scratch contexts. */
-static void hmac_step(tc3_secrets *x, size_t key_len, const char *msg, uint8_t out[32])
-{
-    br_hmac_key_init(&x->kc, &br_sha256_vtable, x->key, key_len);
-    br_hmac_init(&x->u.hc, &x->kc, 0);
-    br_hmac_update(&x->u.hc, msg, strlen(msg));
-    br_hmac_out(&x->u.hc, out);
-}
-
-/* kSigning into x->key[0..32). date is the NUL-terminated "YYYY-MM-DD". */
-static void derive_signing_key(tc3_secrets *x, const char *secret_key, const char date[11],
-                               const char *service)
-{
-    size_t sk_len = strlen(secret_key);
-    size_t key_len;
-    /* HMAC hashes keys longer than a block (RFC 2104 2.), so doing the same
-     * here gives identical results with no limit on the secret's length and
-     * no copy of a long secret. */
-    if (sk_len <= sizeof x->key - 3) {
-        memcpy(x->key, "TC3", 3);
-        memcpy(x->key + 3, secret_key, sk_len);
-        key_len = 3 + sk_len;
-    } else {
-        br_sha256_init(&x->u.sha);
-        br_sha256_update(&x->u.sha, "TC3", 3);
-        br_sha256_update(&x->u.sha, secret_key, sk_len);
-        br_sha256_out(&x->u.sha, x->key);
-        key_len = 32;
-    }
-    hmac_step(x, key_len, date, x->key);        /* kDate */
-    hmac_step(x, 32, service, x->key);          /* kService */
-    hmac_step(x, 32, "tc3_request", x->key);    /* kSigning */
-}
 
 rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req,
                      const uint8_t payload_sha256[32], rvk_tc3_signature *out)
@@ -297,13 +313,10 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
      * reported before the secret key is touched. */
     rvk_buf auth;
     rvk_buf_init(&auth, out->authorization, sizeof out->authorization - 1);
-    tc3_sink s; /* the Authorization text, later the string to sign */
     if (err == RVK_OK) {
-        const void *args[] = {cred->secret_id, date, req->service};
-        sink_init(&s, &auth, NULL, NULL);
-        emit(&s, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
-                 ", SignedHeaders=" SIGNED_HEADERS ", Signature=", args);
-        err = s.err;
+        const void *a[] = {cred->secret_id, date, req->service};
+        err = put(&auth, ALGORITHM " Credential=" T_STR "/" T_STR "/" T_STR SCOPE_SUFFIX
+                             ", SignedHeaders=" SIGNED_HEADERS ", Signature=", a, false);
         if (err == RVK_OK && auth.cap - auth.len < 64) {
             err = RVK_ERR_BUFFER_TOO_SMALL;
         }
@@ -313,25 +326,32 @@ rvk_err rvk_tc3_sign(const rvk_tc3_credentials *cred, const rvk_tc3_request *req
         return err;
     }
 
-    /* To keep the frame small, x lends its space to public values: x.key
-     * is the sinks' chunk (free before the key is derived, and again once
-     * kSigning is inside x.kc), x.mac holds the canonical request's digest
-     * until the MAC replaces it. x is wiped as a whole in any case. */
+    /* x.mac holds the canonical request's digest until the MAC replaces
+     * it. x is wiped as a whole. */
     tc3_secrets x;
-    hash_canonical_request(&s, &x.u.sha, x.key, req, payload_sha256, x.mac);
-    derive_signing_key(&x, cred->secret_key, date, req->service);
+    const void *req_args[] = {req->host, payload_sha256};
+    digest(&x, 0, CANONICAL_REQUEST, req_args, x.mac);
 
-    br_hmac_key_init(&x.kc, &br_sha256_vtable, x.key, 32);
-    br_hmac_init(&x.u.hc, &x.kc, 0);
-    const void *args[] = {ts, date, req->service, x.mac, x.mac};
-    sink_init(&s, NULL, &x.u.hc.dig.vtable, x.key);
-    emit(&s, STRING_TO_SIGN, args);
-    sink_flush(&s);
-    br_hmac_out(&x.u.hc, x.mac);
+    /* HMAC hashes keys longer than a block (RFC 2104 2.), so doing the same
+     * here gives identical results with no limit on the secret's length and
+     * no copy of a long secret. */
+    const void *key_args[] = {cred->secret_key};
+    rvk_buf kb;
+    rvk_buf_init(&kb, x.key, sizeof x.key);
+    size_t key_len = 32;
+    if (put(&kb, "TC3" T_STR, key_args, false) == RVK_OK) {
+        key_len = kb.len;
+    } else {
+        digest(&x, 0, "TC3" T_STR, key_args, x.key);
+    }
+    const void *args[] = {ts, date, req->service, x.mac};
+    digest(&x, key_len, T_STR, args + 1, x.key);   /* kDate */
+    digest(&x, 32, T_STR, args + 2, x.key);        /* kService */
+    digest(&x, 32, SCOPE_SUFFIX + 1, NULL, x.key); /* kSigning */
+    digest(&x, 32, STRING_TO_SIGN, args, x.mac);
 
     /* room checked above */
-    sink_init(&s, &auth, NULL, NULL);
-    emit(&s, T_HEX, args + 4);
+    (void)put(&auth, T_HEX, args + 3, false);
     out->authorization[auth.len] = '\0';
     memcpy(out->date, date, sizeof out->date);
     rvk_wipe(&x, sizeof x);
@@ -354,22 +374,14 @@ static rvk_err write_diagnostic(rvk_buf *b, const rvk_tc3_request *req,
     if (err != RVK_OK) {
         return err;
     }
-    br_sha256_context sha;
-    uint8_t chunk[SINK_CHUNK];
-    uint8_t canonical[32];
-    tc3_sink s;
+    tc3_secrets x; /* nothing secret here: the hashing scratch */
     const void *args[] = {req->host, payload_sha256};
-    const void *sts_args[] = {ts, date, req->service, canonical};
+    const void *sts_args[] = {ts, date, req->service, x.mac};
     if (string_to_sign) {
-        hash_canonical_request(&s, &sha, chunk, req, payload_sha256, canonical);
+        digest(&x, 0, CANONICAL_REQUEST, args, x.mac);
     }
-    size_t mark = b->len;
-    sink_init(&s, b, NULL, NULL);
-    emit(&s, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST, string_to_sign ? sts_args : args);
-    if (s.err != RVK_OK) {
-        b->len = mark;
-    }
-    return s.err;
+    return put(b, string_to_sign ? STRING_TO_SIGN : CANONICAL_REQUEST,
+               string_to_sign ? sts_args : args, false);
 }
 
 rvk_err rvk_tc3_canonical_request(rvk_buf *b, const rvk_tc3_request *req,
@@ -386,22 +398,14 @@ rvk_err rvk_tc3_string_to_sign(rvk_buf *b, const rvk_tc3_request *req,
 
 /* ---- headers ------------------------------------------------------------ */
 
-/* A value may not end the line or the head early: CR, LF and NUL are
- * injection, and so is any other control byte but HTAB (RFC 9110 5.5). */
-static int is_safe_value(const char *v)
-{
-    for (; *v != '\0'; v++) {
-        unsigned char c = (unsigned char)*v;
-        if ((c < 0x20 && c != '\t') || c == 0x7F) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* In the SDK's order; the first six get the "X-TC-" prefix. */
-static const char header_names[] =
-    "Action\0Region\0Timestamp\0Version\0Token\0Language\0Content-Type\0Authorization";
+/* In the SDK's order; a line led by T_OPT is left out when its value is
+ * NULL. Every value is checked while it is written (T_STR): CR, LF, NUL
+ * or another control byte but HTAB could end the line or the head early. */
+#define TC3_HEADERS                                                            \
+    "X-TC-Action: " T_STR "\r\n" T_OPT "X-TC-Region: " T_STR "\r\n"            \
+    "X-TC-Timestamp: " T_STR "\r\nX-TC-Version: " T_STR "\r\n"                 \
+    T_OPT "X-TC-Token: " T_STR "\r\n" T_OPT "X-TC-Language: " T_STR "\r\n"      \
+    "Content-Type: " RVK_TC3_CONTENT_TYPE "\r\nAuthorization: " T_STR "\r\n"
 
 rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
                               const rvk_tc3_request *req, const rvk_tc3_signature *sig)
@@ -410,9 +414,13 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
         req->version == NULL) {
         return RVK_ERR_ARG;
     }
-    /* The Authorization must be NUL-terminated inside its array. */
-    if (memchr(sig->authorization, '\0', sizeof sig->authorization) == NULL ||
-        sig->authorization[0] == '\0') {
+    /* The Authorization must be non-empty and NUL-terminated inside its
+     * array (a loop: libc's memchr would be linked for this alone). */
+    size_t n = 0;
+    while (n < sizeof sig->authorization && sig->authorization[n] != '\0') {
+        n++;
+    }
+    if (n == 0 || n == sizeof sig->authorization) {
         return RVK_ERR_ARG;
     }
     /* X-TC-Timestamp and the signed T must agree; a signature made for
@@ -425,28 +433,8 @@ rvk_err rvk_tc3_write_headers(rvk_buf *b, const rvk_tc3_credentials *cred,
     }
     char ts[21];
     format_time(req->timestamp, ts);
-    /* NULL: the header is left out */
-    const char *values[] = {req->action, req->region, ts, req->version, cred->session_token,
-                            req->language, RVK_TC3_CONTENT_TYPE, sig->authorization};
-    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-        if (values[i] != NULL && !is_safe_value(values[i])) {
-            return RVK_ERR_HEADER_INJECTION;
-        }
-    }
-
-    size_t mark = b->len;
-    tc3_sink s;
-    sink_init(&s, b, NULL, NULL);
-    const char *name = header_names;
-    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-        if (values[i] != NULL) {
-            const void *args[] = {i < 6 ? "X-TC-" : "", name, values[i]};
-            emit(&s, T_STR T_STR ": " T_STR "\r\n", args);
-        }
-        name += strlen(name) + 1;
-    }
-    if (s.err != RVK_OK) {
-        b->len = mark;
-    }
-    return s.err;
+    const void *args[] = {req->action, req->region, ts, req->version, cred->session_token,
+                          req->language, sig->authorization};
+    /* a full buffer stops the writing, not the checks */
+    return put(b, TC3_HEADERS, args, true);
 }
