@@ -55,21 +55,30 @@ typedef char entry_layout_check[sizeof(rvk_journal_entry) == ENTRY &&
 #endif
 
 /* Little-endian n-byte integers (n <= 4), whatever the host's byte
- * order; 32-bit, so a 64-bit value goes as two halves. */
+ * order; 32-bit, so a 64-bit value goes as two halves. A little-endian
+ * host copies the bytes as they are (n is a constant: one load or store). */
 static void put_le(uint8_t *p, uint32_t v, unsigned n)
 {
+#if ENTRIES_AS_STORED
+    memcpy(p, &v, n);
+#else
     while (n-- > 0) {
         *p++ = (uint8_t)v;
         v >>= 8;
     }
+#endif
 }
 
 static uint32_t get_le(const uint8_t *p, unsigned n)
 {
     uint32_t v = 0;
+#if ENTRIES_AS_STORED
+    memcpy(&v, p, n);
+#else
     while (n-- > 0) {
         v = v << 8 | p[n];
     }
+#endif
     return v;
 }
 
