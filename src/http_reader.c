@@ -136,7 +136,7 @@ static rvk_err parse_status_line(rvk_http_reader *r, size_t n)
     /* (c | 1) == '1' admits exactly '0' and '1' */
     if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || (s[7] | 1) != '1' ||
         s[8] != ' ' || scan_number(s + 9, 3, 10, &x) != 3 ||
-        x - 100u > 499u || (n > 12 && s[12] != ' ') || !all_text(s, 13, n)) {
+        (uint32_t)x - 100u > 499u || (n > 12 && s[12] != ' ') || !all_text(s, 13, n)) {
         return RVK_ERR_HTTP_STATUS_LINE;
     }
     unsigned status = (unsigned)x;
@@ -403,8 +403,10 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
             }
             uint8_t c = in[i++];
             err = (rvk_err)line_error[st];
-            if (st <= ST_FIELD_LINE &&
-                ++r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
+            /* head lines count; the total never passes the limit unless
+             * it does so now, whatever the state */
+            r->head_bytes += st <= ST_FIELD_LINE;
+            if (r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
                 err = RVK_ERR_HTTP_HEAD_TOO_LARGE;
                 break;
             }
