@@ -82,13 +82,19 @@ static uint32_t get_le(const uint8_t *p, unsigned n)
     return v;
 }
 
-/* Magic, version and entry count: what a record must start with. */
+/* Magic, version and entry count: what a record must start with, as
+ * little-endian words (the reserved u16 is the zero top of the second). */
+#define START_MAGIC 0x4A4B5652u /* "RVKJ" */
+#define START_COUNTS (VERSION | (uint32_t)RVK_JOURNAL_MAX_ENTRIES << 8)
+
+/* The same six bytes, for the check on reading. */
 static const uint8_t record_start[6] = {'R', 'V', 'K', 'J', VERSION, RVK_JOURNAL_MAX_ENTRIES};
 
+/* Every byte of the record is written: no clearing needed first. */
 static void encode(const rvk_journal *j, uint32_t seq, uint8_t *rec)
 {
-    memset(rec, 0, RECORD);
-    memcpy(rec, record_start, sizeof record_start);
+    put_le(rec, START_MAGIC, 4);
+    put_le(rec + 4, START_COUNTS, 4);
     put_le(rec + 8, seq, 4);
     put_le(rec + 12, (uint32_t)j->last_time, 4);
     put_le(rec + 16, (uint32_t)((uint64_t)j->last_time >> 32), 4);
