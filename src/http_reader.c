@@ -136,7 +136,7 @@ static rvk_err parse_status_line(rvk_http_reader *r, size_t n)
     /* (c | 1) == '1' admits exactly '0' and '1' */
     if (n < 12 || memcmp(s, "HTTP/1.", 7) != 0 || (s[7] | 1) != '1' ||
         s[8] != ' ' || scan_number(s + 9, 3, 10, &x) != 3 ||
-        x - 100u > 499u || (n > 12 && s[12] != ' ') || !all_text(s, 13, n)) {
+        (uint32_t)x - 100u > 499u || (n > 12 && s[12] != ' ') || !all_text(s, 13, n)) {
         return RVK_ERR_HTTP_STATUS_LINE;
     }
     unsigned status = (unsigned)x;
@@ -403,8 +403,10 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
             }
             uint8_t c = in[i++];
             err = (rvk_err)line_error[st];
-            if (st <= ST_FIELD_LINE &&
-                ++r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
+            /* head lines count; the total never passes the limit unless
+             * it does so now, whatever the state */
+            r->head_bytes += st <= ST_FIELD_LINE;
+            if (r->head_bytes > RVK_HTTP_MAX_HEAD_BYTES) {
                 err = RVK_ERR_HTTP_HEAD_TOO_LARGE;
                 break;
             }
@@ -463,7 +465,9 @@ rvk_err rvk_http_reader_feed(rvk_http_reader *r, const uint8_t *in, size_t len,
             i += n;
             r->body_bytes += n;
             r->remaining -= n;
-            if (r->remaining == 0 && st != ST_BODY_CLOSE) {
+            /* without a body limit a close-delimited body never runs
+             * out (2^64 - 1 bytes) */
+            if (r->remaining == 0 && (!RVK_HTTP_MAX_BODY || st != ST_BODY_CLOSE)) {
                 r->state = st == ST_BODY_LENGTH ? ST_COMPLETE : ST_CHUNK_END;
             }
             break;
@@ -494,23 +498,21 @@ rvk_err rvk_http_reader_finish(rvk_http_reader *r, bool clean,
         return RVK_ERR_ARG;
     }
     *event = RVK_HTTP_EV_NEED_MORE;
+    int st = r->state;
     rvk_err err = RVK_ERR_NET_CLOSED;
-    if (r->state == ST_FAILED) {
+    if (st == ST_FAILED) {
         return r->err;
     }
-    if (r->state == ST_BODY_CLOSE) {
-        err = clean ? RVK_OK : RVK_ERR_NET_UNCLEAN_CLOSE;
-    } else if (r->state == ST_COMPLETE || r->state == ST_DONE) {
-        err = RVK_OK;
+    if (st == ST_BODY_CLOSE && !clean) {
+        err = RVK_ERR_NET_UNCLEAN_CLOSE;
+    } else if (st >= ST_BODY_CLOSE) { /* BODY_CLOSE (clean), COMPLETE, DONE */
+        r->state = ST_DONE;
+        *event = RVK_HTTP_EV_DONE;
+        return RVK_OK;
     }
-    if (err != RVK_OK) {
-        r->state = ST_FAILED;
-        r->err = err;
-        return err;
-    }
-    r->state = ST_DONE;
-    *event = RVK_HTTP_EV_DONE;
-    return RVK_OK;
+    r->state = ST_FAILED;
+    r->err = err;
+    return err;
 }
 
 bool rvk_http_reader_done(const rvk_http_reader *r)

@@ -55,31 +55,46 @@ typedef char entry_layout_check[sizeof(rvk_journal_entry) == ENTRY &&
 #endif
 
 /* Little-endian n-byte integers (n <= 4), whatever the host's byte
- * order; 32-bit, so a 64-bit value goes as two halves. */
+ * order; 32-bit, so a 64-bit value goes as two halves. A little-endian
+ * host copies the bytes as they are (n is a constant: one load or store). */
 static void put_le(uint8_t *p, uint32_t v, unsigned n)
 {
+#if ENTRIES_AS_STORED
+    memcpy(p, &v, n);
+#else
     while (n-- > 0) {
         *p++ = (uint8_t)v;
         v >>= 8;
     }
+#endif
 }
 
 static uint32_t get_le(const uint8_t *p, unsigned n)
 {
     uint32_t v = 0;
+#if ENTRIES_AS_STORED
+    memcpy(&v, p, n);
+#else
     while (n-- > 0) {
         v = v << 8 | p[n];
     }
+#endif
     return v;
 }
 
-/* Magic, version and entry count: what a record must start with. */
+/* Magic, version and entry count: what a record must start with, as
+ * little-endian words (the reserved u16 is the zero top of the second). */
+#define START_MAGIC 0x4A4B5652u /* "RVKJ" */
+#define START_COUNTS (VERSION | (uint32_t)RVK_JOURNAL_MAX_ENTRIES << 8)
+
+/* The same six bytes, for the check on reading. */
 static const uint8_t record_start[6] = {'R', 'V', 'K', 'J', VERSION, RVK_JOURNAL_MAX_ENTRIES};
 
+/* Every byte of the record is written: no clearing needed first. */
 static void encode(const rvk_journal *j, uint32_t seq, uint8_t *rec)
 {
-    memset(rec, 0, RECORD);
-    memcpy(rec, record_start, sizeof record_start);
+    put_le(rec, START_MAGIC, 4);
+    put_le(rec + 4, START_COUNTS, 4);
     put_le(rec + 8, seq, 4);
     put_le(rec + 12, (uint32_t)j->last_time, 4);
     put_le(rec + 16, (uint32_t)((uint64_t)j->last_time >> 32), 4);

@@ -48,7 +48,6 @@ static const uint16_t unicode_escaped[] = {
 
 static rvk_err write_escaped(rvk_buf *out, const uint8_t *s, size_t len)
 {
-    static const char hex[] = "0123456789abcdef";
     rvk_err err = rvk_buf_append(out, "\"", 1);
     size_t i = 0;
     while (err == RVK_OK && i < len) {
@@ -57,23 +56,30 @@ static rvk_err write_escaped(rvk_buf *out, const uint8_t *s, size_t len)
         if (n == 0) {
             return RVK_ERR_ENCODING;
         }
-        char seq[6] = {'\\', 'u', '0', '0', 0, 0};
-        size_t seq_len = 0;
+        /* the escape for cp, or the bytes as they are (seq_len 0) */
+        char seq[6];
+        size_t seq_len = 2;
+        seq[0] = '\\';
+        seq[1] = (char)cp;
         if (cp == '"' || cp == '\\') {
-            seq[1] = (char)cp;
-            seq_len = 2;
+            /* itself after the backslash */
         } else if (cp - 8u < 6u && cp != 11u) {
             /* the two-letter escapes of 08..0D; 0B (VT) has none */
             seq[1] = "btn-fr"[cp - 8u];
-            seq_len = 2;
-        }
-        for (size_t k = 0; seq_len == 0 && k < sizeof unicode_escaped / 2; k += 2) {
-            if (cp >= unicode_escaped[k] && cp <= unicode_escaped[k + 1]) {
-                for (size_t d = 5; d > 1; d--) {
-                    seq[d] = hex[cp & 15u];
-                    cp >>= 4;
+        } else {
+            seq_len = 0;
+            for (size_t k = 0; k < sizeof unicode_escaped / 2; k += 2) {
+                if (cp >= unicode_escaped[k] && cp <= unicode_escaped[k + 1]) {
+                    /* \uXXXX, lowercase hex: every escaped cp is <= 0xFFFF */
+                    seq[1] = 'u';
+                    for (seq_len = 6; seq_len > 2; seq_len--) {
+                        unsigned d = cp & 15u;
+                        seq[seq_len - 1] = (char)(d < 10u ? '0' + d : 'a' - 10u + d);
+                        cp >>= 4;
+                    }
+                    seq_len = 6;
+                    break;
                 }
-                seq_len = 6;
             }
         }
         err = seq_len != 0 ? rvk_buf_append(out, seq, seq_len) : rvk_buf_append(out, s + i, n);
@@ -111,9 +117,8 @@ void rvk_json_writer_init(rvk_json_writer *w, rvk_buf *out)
     w->err = rvk_buf_append(out, "{", 1);
 }
 
-/* Opens a member: separator, key and colon. On failure the error is made
- * sticky and the buffer is rolled back to where the object began, so a
- * half-written document is never left looking complete. */
+/* Opens a member: separator, key and colon (end_member settles the
+ * outcome). */
 static rvk_err begin_member(rvk_json_writer *w, const char *key)
 {
     if (w->err != RVK_OK) {
@@ -135,7 +140,10 @@ static rvk_err begin_member(rvk_json_writer *w, const char *key)
     return err;
 }
 
-static rvk_err end_member(rvk_json_writer *w, rvk_err err)
+/* The outcome of a member or of finish: a failure is made sticky (the
+ * first one wins) and the buffer is rolled back to where the object began,
+ * so a half-written document is never left looking complete. */
+static rvk_err settle(rvk_json_writer *w, rvk_err err)
 {
     if (err != RVK_OK) {
         if (w->err == RVK_OK) {
@@ -146,8 +154,16 @@ static rvk_err end_member(rvk_json_writer *w, rvk_err err)
         }
         return w->err;
     }
-    w->members++;
     return RVK_OK;
+}
+
+static rvk_err end_member(rvk_json_writer *w, rvk_err err)
+{
+    err = settle(w, err);
+    if (err == RVK_OK) {
+        w->members++;
+    }
+    return err;
 }
 
 rvk_err rvk_json_member_string(rvk_json_writer *w, const char *key, const char *value,
@@ -171,11 +187,5 @@ rvk_err rvk_json_member_int(rvk_json_writer *w, const char *key, int64_t value)
 
 rvk_err rvk_json_writer_finish(rvk_json_writer *w)
 {
-    if (w->err == RVK_OK) {
-        w->err = rvk_buf_append(w->out, "}", 1);
-    }
-    if (w->err != RVK_OK && w->out != NULL) {
-        w->out->len = w->start;
-    }
-    return w->err;
+    return settle(w, w->err != RVK_OK ? w->err : rvk_buf_append(w->out, "}", 1));
 }
