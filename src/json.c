@@ -56,6 +56,8 @@ enum {
  * Number grammar (RFC 8259 section 6): states, and per state the next one
  * for each class of byte (num_class), 4 bits each. N_END: the number is
  * complete and the byte belongs to what follows; N_BAD: it cannot end here.
+ * N_START reads the first byte, which the structural scan has already
+ * seen to be '-' or a digit.
  */
 enum {
     N_MINUS,     /* "-": a digit must follow */
@@ -66,12 +68,13 @@ enum {
     N_EXP,       /* "e": sign or digit must follow */
     N_EXP_SIGN,  /* "e+": a digit must follow */
     N_EXP_DIGITS,
+    N_START,
     N_END = 14,
     N_BAD = 15
 };
 
 /* classes:                  other  +-    e     .     1-9   0 */
-static const uint32_t number_next[8] = {
+static const uint32_t number_next[9] = {
     0xFFFF21u, /* N_MINUS */
     0xEE53EEu, /* N_ZERO */
     0xEE5322u, /* N_INT */
@@ -79,7 +82,8 @@ static const uint32_t number_next[8] = {
     0xEE5E44u, /* N_FRAC */
     0xF6FF77u, /* N_EXP */
     0xFFFF77u, /* N_EXP_SIGN */
-    0xEEEE77u  /* N_EXP_DIGITS */
+    0xEEEE77u, /* N_EXP_DIGITS */
+    0xF0FF21u  /* N_START: '-' or a digit, as checked before */
 };
 
 static unsigned num_class(unsigned c)
@@ -99,8 +103,20 @@ static unsigned num_class(unsigned c)
     return c == '+' || c == '-' ? 4 : 5;
 }
 
-/* The literals, read by position: a literal ends at its NUL. */
+/* The literals, read by position: a literal ends at its NUL, and starts at
+ * the first occurrence of its first letter. */
 static const char literals[] = "true\0false\0null";
+
+/*
+ * Bytes the structural scan knows, by class: closes, value starts, the two
+ * separators, whitespace (any other byte is not JSON there).
+ */
+static const char structural[] = "]}{[\"tfn-0123456789,: \t\n\r";
+enum { C_CLOSE_OBJECT = 1, C_OBJECT, C_STRING = 4, C_NUMBER = 8,
+       C_COMMA = 19, C_COLON, C_SPACE };
+/* kinds of the value starts C_OBJECT .. 'n' */
+static const uint8_t start_kind[] = {RVK_JSON_OBJECT, RVK_JSON_ARRAY, RVK_JSON_STRING,
+                                     RVK_JSON_BOOL, RVK_JSON_BOOL, RVK_JSON_NULL};
 
 /* String decoder states. A pending high surrogate (high != 0) makes STR_CHAR
  * accept only the '\' and STR_ESCAPE only the 'u' of its low half. */
@@ -111,22 +127,6 @@ enum { DEC_BAD = -1, DEC_END = 8 };
 
 /* ---- string decoder ---------------------------------------------------- */
 
-static int utf8_encode(uint32_t cp, uint8_t *out)
-{
-    int n;
-    if (cp < 0x80u) {
-        out[0] = (uint8_t)cp;
-        return 1;
-    }
-    n = cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
-    for (int i = n - 1; i > 0; i--) {
-        out[i] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        cp >>= 6;
-    }
-    out[0] = (uint8_t)(cp | (0xF00u >> n)); /* C0, E0 or F0 */
-    return n;
-}
-
 /*
  * Feeds one byte of a string body (after the opening quote). Returns
  * DEC_END at the closing quote, DEC_BAD on invalid input, else the number
@@ -134,10 +134,12 @@ static int utf8_encode(uint32_t cp, uint8_t *out)
  */
 static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
 {
-    static const char escapes[] = "\"\\/bfnrtu";
-    static const char unescaped[] = "\"\\/\b\f\n\r\t";
+    /* escape letter, then the byte it stands for ('u' is read apart) */
+    static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
     unsigned i;
+    uint32_t u;
 
+    out[0] = (uint8_t)c;
     switch (d->state) {
     case STR_UTF8:
         if (c < d->lo || c > d->hi) {
@@ -148,25 +150,25 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
         if (--d->count == 0) {
             d->state = STR_CHAR;
         }
-        break;
+        return 1;
     case STR_ESCAPE:
-        for (i = 0; i < 9 && c != (uint8_t)escapes[i]; i++) {
-        }
-        if (i == 9 || (d->high != 0 && i != 8)) {
-            return DEC_BAD;
-        }
-        if (i == 8) {
+        if (c == 'u') {
             d->state = STR_HEX;
             d->count = 0;
             d->unit = 0;
             return 0;
         }
+        for (i = 0; i < sizeof escapes - 1 && c != (uint8_t)escapes[i]; i += 2) {
+        }
+        if (i >= sizeof escapes - 1 || d->high != 0) {
+            return DEC_BAD;
+        }
         d->state = STR_CHAR;
-        out[0] = (uint8_t)unescaped[i];
+        out[0] = (uint8_t)escapes[i + 1];
         return 1;
     case STR_HEX: {
         int v = rvk_char_hex_value((unsigned char)c);
-        uint32_t u;
+        unsigned high = d->high;
         if (v < 0) {
             return DEC_BAD;
         }
@@ -176,19 +178,19 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
             return 0;
         }
         d->state = STR_CHAR;
-        if (d->high != 0) {
-            if ((u & 0xFC00u) != 0xDC00u) {
-                return DEC_BAD;
+        d->high = 0;
+        if ((u & 0xFC00u) == 0xDC00u) {
+            if (high == 0) {
+                return DEC_BAD; /* a low surrogate alone */
             }
-            u = 0x10000u + (((uint32_t)d->high - 0xD800u) << 10) + (u - 0xDC00u);
-            d->high = 0;
+            u = 0x10000u + ((high - 0xD800u) << 10) + (u - 0xDC00u);
+        } else if (high != 0) {
+            return DEC_BAD; /* a high surrogate not followed by a low one */
         } else if ((u & 0xFC00u) == 0xD800u) {
             d->high = (uint16_t)u;
             return 0;
-        } else if ((u & 0xFC00u) == 0xDC00u) {
-            return DEC_BAD;
         }
-        return utf8_encode(u, out);
+        break;
     }
     default: /* STR_CHAR */
         if (d->high != 0 && c != '\\') {
@@ -210,15 +212,25 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
             if (c < 0xC2 || c > 0xF4) {
                 return DEC_BAD;
             }
-            d->count = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+            d->count = (uint8_t)(1u + (c >= 0xE0) + (c >= 0xF0));
             d->lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
             d->hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
             d->state = STR_UTF8;
         }
-        break;
+        return 1;
     }
-    out[0] = (uint8_t)c;
-    return 1;
+    /* UTF-8 of code point u (from \u escapes) */
+    if (u < 0x80u) {
+        out[0] = (uint8_t)u;
+        return 1;
+    }
+    int n = u < 0x800u ? 2 : u < 0x10000u ? 3 : 4;
+    for (int k = n - 1; k > 0; k--) {
+        out[k] = (uint8_t)(0x80u | (u & 0x3Fu));
+        u >>= 6;
+    }
+    out[0] = (uint8_t)(u | (0xF00u >> n)); /* C0, E0 or F0 */
+    return n;
 }
 
 /* ---- registrations ------------------------------------------------------ */
@@ -230,38 +242,10 @@ static const char *reg_path(const rvk_json_stream *s, size_t i)
 }
 
 /*
- * A path is 1..RVK_JSON_MAX_PATH_PARTS members of 1..RVK_JSON_WINDOW bytes
- * (names are matched in the window, so a longer one could never be found).
+ * Every registration is valid: a path is 1..RVK_JSON_MAX_PATH_PARTS members
+ * of 1..RVK_JSON_WINDOW bytes (names are matched in the window, so a longer
+ * one could never be found), distinct from the others.
  */
-static bool path_valid(const char *p)
-{
-    size_t parts = 0;
-    size_t member = 0;
-    for (;; p++) {
-        if (*p == '.' || *p == '\0') {
-            if (member == 0) {
-                return false;
-            }
-            parts++;
-            member = 0;
-            if (*p == '\0') {
-                return parts <= RVK_JSON_MAX_PATH_PARTS;
-            }
-        } else if (++member > RVK_JSON_WINDOW) {
-            return false;
-        }
-    }
-}
-
-static bool same_path(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
 static bool registrations_valid(const rvk_json_stream *s)
 {
     size_t n = s->scalar_count + s->array_count;
@@ -272,11 +256,34 @@ static bool registrations_valid(const rvk_json_stream *s)
     }
     for (size_t i = 0; i < n; i++) {
         const char *p = reg_path(s, i);
-        if (p == NULL || !path_valid(p)) {
+        if (p == NULL) {
             return false;
         }
+        size_t parts = 0;
+        size_t member = 0;
+        for (const char *q = p;; q++) {
+            if (*q != '.' && *q != '\0') {
+                if (++member > RVK_JSON_WINDOW) {
+                    return false;
+                }
+                continue;
+            }
+            if (member == 0 || ++parts > RVK_JSON_MAX_PATH_PARTS) {
+                return false;
+            }
+            member = 0;
+            if (*q == '\0') {
+                break;
+            }
+        }
         for (size_t j = 0; j < i; j++) {
-            if (same_path(p, reg_path(s, j))) {
+            const char *a = p;
+            const char *b = reg_path(s, j);
+            while (*a != '\0' && *a == *b) {
+                a++;
+                b++;
+            }
+            if (*a == *b) {
                 return false;
             }
         }
@@ -303,8 +310,6 @@ void rvk_json_stream_init(rvk_json_stream *s,
     s->arrays = arrays;
     s->array_count = array_count;
     s->mode = M_VALUE;
-    s->sink = -1;
-    s->capture = -1;
     if (!registrations_valid(s)) {
         s->err = RVK_ERR_ARG;
         return;
@@ -330,15 +335,9 @@ static bool top_is_array(const rvk_json_stream *s)
     return (((unsigned)s->is_array[level / 8u] >> (level % 8u)) & 1u) != 0;
 }
 
-/* Registrations still matching at the innermost object (depth >= 1). */
-static uint16_t level_match(const rvk_json_stream *s)
-{
-    return s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
-}
-
 /* Appends a byte of the element being captured (no-op outside one). One
  * byte of the window stays free for the delimiter deliver() adds. */
-static rvk_err keep(rvk_json_stream *s, uint8_t c)
+static rvk_err keep(rvk_json_stream *s, unsigned c)
 {
     if (!s->in_element) {
         return RVK_OK;
@@ -350,73 +349,50 @@ static rvk_err keep(rvk_json_stream *s, uint8_t c)
     return RVK_OK;
 }
 
-/* Decoded bytes of a value go to the registered scalar being read, if any;
- * those of a member name to the window while it may match a path. */
-static rvk_err put(rvk_json_stream *s, const uint8_t *b, size_t n)
-{
-    if (s->in_key) {
-        if (!s->key_match) {
-            return RVK_OK;
-        }
-        if (n > RVK_JSON_WINDOW - s->used) {
-            s->key_match = false; /* longer than any path member can be */
-            s->used = 0;
-            return RVK_OK;
-        }
-        memcpy(s->window + s->used, b, n);
-        s->used += n;
-        return RVK_OK;
-    }
-    if (s->sink < 0) {
-        return RVK_OK;
-    }
-    rvk_json_scalar *sc = &s->scalars[s->sink];
-    if (n > sc->cap - 1u - sc->len) {
-        return RVK_ERR_JSON_TOO_LARGE;
-    }
-    memcpy(sc->out + sc->len, b, n);
-    sc->len += n;
-    return RVK_OK;
-}
-
 /*
- * A member name (in the window) just ended at an object level that some
- * registrations still match: keep those whose next path member equals it.
+ * One step of matching a member name against the registrations it may still
+ * match (s->name): b is its next decoded byte, or NAME_END once it closed.
+ * Every path still matched has the same offset here, the name's position
+ * past the members matched at the enclosing levels. A '.' or NUL in a name
+ * never matches (paths split on '.'), and a name longer than its path member
+ * stops matching there. At the end, the registrations whose member ends with
+ * the name end (leaf) or continue (cont) at the value that follows.
  */
-static rvk_err key_done(rvk_json_stream *s)
+#define NAME_END 0x100u
+static rvk_err name_step(rvk_json_stream *s, unsigned b)
 {
     unsigned level = (unsigned)s->depth - 1u; /* < RVK_JSON_MAX_PATH_PARTS */
-    size_t klen = s->used;
+    unsigned still = 0;
     unsigned leaf = 0;
     unsigned cont = 0;
 
-    s->used = 0;
     for (unsigned r = 0; r < s->scalar_count + s->array_count; r++) {
         unsigned bit = 1u << r;
-        if ((s->match[level] & bit) == 0) {
+        if ((s->name & bit) == 0) {
             continue;
         }
-        /* skip the members already matched: one per enclosing level */
         const char *p = reg_path(s, r);
         for (unsigned dots = 0; dots < level; p++) {
             dots += *p == '.';
         }
-        size_t i = 0;
-        /* a '.' in the key never matches: "a.b" is not the path a -> b */
-        while (i < klen && p[i] == s->window[i] && p[i] != '.' && p[i] != '\0') {
-            i++;
-        }
-        if (i == klen) {
-            leaf |= p[i] == '\0' ? bit : 0;
-            cont |= p[i] == '.' ? bit : 0;
-        }
+        unsigned ch = (unsigned char)p[s->used];
+        still |= ch == b && b != '.' && b != '\0' ? bit : 0;
+        leaf |= ch == '\0' ? bit : 0;
+        cont |= ch == '.' ? bit : 0;
     }
-    if (((leaf | cont) & s->seen[level]) != 0) {
-        return RVK_ERR_JSON_DUPLICATE;
+    s->name = (uint16_t)still;
+    /* the window is idle while a name is matched (not inside an element):
+     * used counts the bytes matched, and is back to 0 once the name stops
+     * matching, at its end at the latest (NAME_END matches nothing) */
+    s->used = still != 0 ? s->used + 1u : 0;
+    if (b == NAME_END && (leaf | cont) != 0) {
+        if (((leaf | cont) & s->seen[level]) != 0) {
+            return RVK_ERR_JSON_DUPLICATE;
+        }
+        s->seen[level] = (uint16_t)(s->seen[level] | leaf | cont);
+        s->leaf = (uint16_t)leaf;
+        s->cont = (uint16_t)cont;
     }
-    s->seen[level] = (uint16_t)(s->seen[level] | leaf | cont);
-    s->leaf = (uint16_t)leaf;
-    s->cont = (uint16_t)cont;
     return RVK_OK;
 }
 
@@ -425,7 +401,7 @@ static rvk_err key_done(rvk_json_stream *s)
  * (rvk_config.h: RVK_JSON_MAX_TOKENS sizes a stack array). */
 static rvk_err deliver(rvk_json_stream *s)
 {
-    rvk_json_array *a = &s->arrays[s->capture];
+    rvk_json_array *a = &s->arrays[s->capture - 1];
     jsmn_parser parser;
     jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     rvk_err err;
@@ -452,11 +428,11 @@ static rvk_err deliver(rvk_json_stream *s)
 static rvk_err value_done(rvk_json_stream *s)
 {
     rvk_err err = RVK_OK;
-    if (s->sink >= 0) {
-        rvk_json_scalar *sc = &s->scalars[s->sink];
+    if (s->sink != 0) {
+        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
         sc->out[sc->len] = '\0';
         sc->found = true;
-        s->sink = -1;
+        s->sink = 0;
     }
     if (s->in_element && s->depth == s->capture_depth) {
         err = deliver(s);
@@ -466,35 +442,25 @@ static rvk_err value_done(rvk_json_stream *s)
 }
 
 /*
- * A value starts with c where one may. At a registered path its kind is
+ * A value starts (class cls) where one may. At a registered path its kind is
  * checked against the registration ending there; an object where a scalar
  * or array was registered is fine as long as another registration looks
- * inside it ("data" vs "data.items").
+ * inside it ("data" vs "data.items"). Returns the value's kind, or 0 with
+ * *err set.
  */
-static rvk_err start_value(rvk_json_stream *s, uint8_t c)
+static unsigned start_value(rvk_json_stream *s, unsigned cls, rvk_err *err)
 {
-    static const char starts[] = "{[\"tfn";
-    static const uint8_t kinds[] = {RVK_JSON_OBJECT, RVK_JSON_ARRAY, RVK_JSON_STRING,
-                                    RVK_JSON_BOOL, RVK_JSON_BOOL, RVK_JSON_NULL};
-    unsigned kind = RVK_JSON_NUMBER;
-    unsigned i;
-    rvk_err err;
-
-    for (i = 0; i < 6 && c != (uint8_t)starts[i]; i++) {
-    }
-    if (i < 6) {
-        kind = kinds[i];
-    } else if (c != '-' && (unsigned)(c - '0') > 9u) {
-        return RVK_ERR_JSON_SYNTAX;
-    }
+    unsigned kind = cls < C_NUMBER ? start_kind[cls - C_OBJECT] : RVK_JSON_NUMBER;
     /* registrations to keep matching inside: only an object has members */
     unsigned next = kind == RVK_JSON_OBJECT ? s->cont : 0;
+
+    *err = RVK_OK;
     if (s->depth == 0) {
         if (kind != RVK_JSON_OBJECT) {
-            return RVK_ERR_PROTO_SHAPE;
+            *err = RVK_ERR_PROTO_SHAPE;
         }
         next = (1u << (s->scalar_count + s->array_count)) - 1u;
-    } else if (s->capture >= 0 && s->depth == s->capture_depth) {
+    } else if (s->capture != 0 && s->depth == s->capture_depth) {
         s->in_element = true;
     } else if (s->leaf != 0) {
         /* paths are distinct, so one registration at most ends here */
@@ -506,36 +472,137 @@ static rvk_err start_value(rvk_json_stream *s, uint8_t c)
         if (r < s->scalar_count) {
             rvk_json_scalar *sc = &s->scalars[r];
             if ((kind & sc->accept) != 0) {
-                s->sink = (int8_t)r;
+                s->sink = (uint8_t)(r + 1u);
                 sc->kind = (rvk_json_kind)kind;
                 ok = true;
             }
         } else {
-            r -= (unsigned)s->scalar_count;
+            rvk_json_array *a = &s->arrays[r - s->scalar_count];
             if (kind == RVK_JSON_ARRAY) {
-                s->capture = (int8_t)r;
+                s->capture = (uint8_t)(r - s->scalar_count + 1u);
                 s->capture_depth = (uint8_t)(s->depth + 1);
                 ok = true;
             }
-            ok = ok || (kind == RVK_JSON_NULL && s->arrays[r].allow_null);
-            s->arrays[r].found = ok;
+            ok = ok || (kind == RVK_JSON_NULL && a->allow_null);
+            a->found = ok;
         }
         if (!ok && next == 0) {
-            return RVK_ERR_JSON_TYPE;
+            *err = RVK_ERR_JSON_TYPE;
         }
     }
     s->leaf = 0;
     s->cont = 0;
-    err = keep(s, c);
-    if (err != RVK_OK) {
-        return err;
-    }
-    if (kind == RVK_JSON_STRING) {
-        memset(&s->str, 0, sizeof s->str);
-        s->mode = M_STRING;
-        return RVK_OK;
-    }
     if (kind & (RVK_JSON_OBJECT | RVK_JSON_ARRAY)) {
+        unsigned level = s->depth;
+        if (level < RVK_JSON_MAX_PATH_PARTS) {
+            s->match[level] = (uint16_t)next;
+            s->seen[level] = 0;
+        }
+    }
+    return kind;
+}
+
+static rvk_err scan(rvk_json_stream *s, unsigned c)
+{
+    unsigned mode;
+    uint8_t out[4];
+    int n;
+    rvk_err err;
+
+again:
+    mode = s->mode;
+    n = 1;
+    out[0] = (uint8_t)c;
+    if (mode == M_NUMBER) {
+        unsigned next = (number_next[s->sub] >> (4u * num_class(c))) & 15u;
+        if (next == N_BAD) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        if (next == N_END) {
+            err = value_done(s);
+            if (err != RVK_OK) {
+                return err;
+            }
+            goto again; /* c ends the number and is read as what follows */
+        }
+        s->sub = (uint8_t)next;
+    } else if (mode == M_LITERAL) {
+        if (c != (uint8_t)literals[s->sub]) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        s->sub++;
+    } else if (mode == M_STRING) {
+        n = dec_step(&s->str, c, out);
+        if (n < 0) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+    } else {
+        unsigned cls = 0;
+        unsigned kind;
+        while (cls < C_SPACE + 4 && c != (uint8_t)structural[cls]) {
+            cls++;
+        }
+        if (cls >= C_SPACE) {
+            return cls < C_SPACE + 4 ? RVK_OK : RVK_ERR_JSON_SYNTAX;
+        }
+        if (cls <= C_CLOSE_OBJECT) {
+            if ((mode & M_CLOSE) == 0 || top_is_array(s) != (cls == 0)) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            err = keep(s, c);
+            if (err != RVK_OK) {
+                return err;
+            }
+            if (s->capture != 0 && s->depth == s->capture_depth) {
+                s->capture = 0; /* the registered array itself closes */
+            }
+            s->depth--;
+            return value_done(s);
+        }
+        if (cls >= C_COMMA) {
+            if ((mode & (cls == C_COMMA ? M_COMMA : M_COLON)) == 0) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            s->mode = cls == C_COLON || top_is_array(s) ? M_VALUE : M_KEY;
+            return keep(s, c);
+        }
+        if (cls == C_STRING && (mode & M_KEY) != 0) {
+            s->in_key = true;
+            s->name = s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
+            kind = RVK_JSON_STRING;
+        } else {
+            if ((mode & M_VALUE) == 0) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            kind = start_value(s, cls, &err);
+            if (err != RVK_OK) {
+                return err;
+            }
+        }
+        if (kind == RVK_JSON_NUMBER) {
+            s->mode = M_NUMBER;
+            s->sub = N_START;
+            goto again;
+        }
+        if (kind & (RVK_JSON_BOOL | RVK_JSON_NULL)) {
+            unsigned i = 0;
+            while ((uint8_t)literals[i] != c) {
+                i++;
+            }
+            s->sub = (uint8_t)i;
+            s->mode = M_LITERAL;
+            goto again;
+        }
+        err = keep(s, c);
+        if (err != RVK_OK) {
+            return err;
+        }
+        if (kind == RVK_JSON_STRING) {
+            memset(&s->str, 0, sizeof s->str);
+            s->mode = M_STRING;
+            return RVK_OK;
+        }
+        /* an object or array opens */
         unsigned level = s->depth;
         unsigned bit = 1u << (level % 8u);
         if (level >= RVK_JSON_MAX_DEPTH) {
@@ -544,94 +611,10 @@ static rvk_err start_value(rvk_json_stream *s, uint8_t c)
         s->is_array[level / 8u] = (uint8_t)((s->is_array[level / 8u] & ~bit) |
                                             (kind == RVK_JSON_ARRAY ? bit : 0u));
         s->depth = (uint8_t)(level + 1u);
-        if (level < RVK_JSON_MAX_PATH_PARTS) {
-            s->match[level] = (uint16_t)next;
-            s->seen[level] = 0;
-        }
         s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE : M_KEY | M_CLOSE;
         return RVK_OK;
     }
-    if (kind == RVK_JSON_NUMBER) {
-        s->sub = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
-        s->mode = M_NUMBER;
-    } else {
-        s->sub = c == 't' ? 1 : c == 'f' ? 6 : 12; /* past c in literals */
-        s->mode = M_LITERAL;
-    }
-    return put(s, &c, 1);
-}
 
-static rvk_err scan(rvk_json_stream *s, uint8_t c)
-{
-    unsigned mode = s->mode;
-    uint8_t out[4];
-    int n = 1;
-    rvk_err err;
-
-    out[0] = c;
-    if (mode == M_NUMBER) {
-        unsigned next = (number_next[s->sub] >> (4u * num_class(c))) & 15u;
-        if (next < N_END) {
-            s->sub = (uint8_t)next;
-            goto value_byte;
-        }
-        if (next == N_BAD) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        err = value_done(s);
-        if (err != RVK_OK) {
-            return err;
-        }
-        /* c ends the number and is read again as what follows it */
-        mode = s->mode;
-    } else if (mode == M_LITERAL) {
-        if (c != (uint8_t)literals[s->sub]) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        s->sub++;
-        goto value_byte;
-    } else if (mode == M_STRING) {
-        n = dec_step(&s->str, c, out);
-        if (n < 0) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        goto value_byte;
-    }
-
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        return RVK_OK;
-    }
-    if ((c == ']' || c == '}') && (mode & M_CLOSE) != 0) {
-        if (top_is_array(s) != (c == ']')) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        err = keep(s, c);
-        if (err != RVK_OK) {
-            return err;
-        }
-        if (s->capture >= 0 && s->depth == s->capture_depth) {
-            s->capture = -1; /* the registered array itself closes */
-        }
-        s->depth--;
-        return value_done(s);
-    }
-    if ((mode & M_VALUE) != 0) {
-        return start_value(s, c);
-    }
-    if (c == '"' && (mode & M_KEY) != 0) {
-        memset(&s->str, 0, sizeof s->str);
-        s->in_key = true;
-        s->key_match = !s->in_element && level_match(s) != 0;
-        s->mode = M_STRING;
-        return keep(s, c);
-    }
-    if ((c == ',' && (mode & M_COMMA) != 0) || (c == ':' && (mode & M_COLON) != 0)) {
-        s->mode = c == ':' || top_is_array(s) ? M_VALUE : M_KEY;
-        return keep(s, c);
-    }
-    return RVK_ERR_JSON_SYNTAX;
-
-value_byte:
     err = keep(s, c);
     if (err != RVK_OK) {
         return err;
@@ -642,27 +625,35 @@ value_byte:
         }
         s->in_key = false;
         s->mode = M_COLON;
-        if (!s->key_match) {
-            return RVK_OK;
+        return s->name != 0 ? name_step(s, NAME_END) : RVK_OK;
+    }
+    for (int k = 0; k < n && s->in_key; k++) {
+        if (s->name != 0) {
+            (void)name_step(s, out[k]);
         }
-        s->key_match = false;
-        return key_done(s);
     }
-    err = put(s, out, (size_t)n);
-    if (err == RVK_OK && mode == M_LITERAL && literals[s->sub] == '\0') {
-        err = value_done(s);
+    if (s->sink != 0) {
+        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
+        if ((size_t)n > sc->cap - 1u - sc->len) {
+            return RVK_ERR_JSON_TOO_LARGE;
+        }
+        memcpy(sc->out + sc->len, out, (size_t)n);
+        sc->len += (size_t)n;
     }
-    return err;
+    if (mode == M_LITERAL && literals[s->sub] == '\0') {
+        return value_done(s);
+    }
+    return RVK_OK;
 }
 
 static rvk_err fail(rvk_json_stream *s, rvk_err err)
 {
-    if (s->sink >= 0) {
+    if (s->sink != 0) {
         /* no partial value is left behind, and out stays a C string */
-        rvk_json_scalar *sc = &s->scalars[s->sink];
+        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
         sc->out[0] = '\0';
         sc->len = 0;
-        s->sink = -1;
+        s->sink = 0;
     }
     s->err = err;
     rvk_wipe(s->window, s->used);
@@ -840,24 +831,25 @@ rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
 rvk_err rvk_json_parse_int(const char *text, size_t len, int64_t *out)
 {
     size_t negative = len > 0 && text[0] == '-';
-    size_t i = negative;
+    const char *digits = text + negative;
+    size_t n = len - negative;
     uint64_t value = 0;
 
-    if (i == len || (text[i] == '0' && len - i > 1)) {
+    /* 1..19 digits without a leading zero: 19 decimal digits cannot wrap
+     * uint64 (< 10^19 < 2^64), so one comparison at the end checks the
+     * range: 2^63 - 1, or 2^63 for a negative number */
+    if (n - 1u >= 19u || (digits[0] == '0' && n > 1)) {
         return RVK_ERR_JSON_TYPE;
     }
-    for (; i < len; i++) {
-        unsigned digit = (unsigned)(unsigned char)text[i] - '0';
-        /* value * 10 cannot wrap while value <= (2^63 - 1) / 10; the sum is
-         * then checked against 2^63 - 1, or 2^63 for a negative number
-         * (constants only: no 64-bit division helper) */
-        if (digit > 9 || value > (uint64_t)INT64_MAX / 10u) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned digit = (unsigned)(unsigned char)digits[i] - '0';
+        if (digit > 9) {
             return RVK_ERR_JSON_TYPE;
         }
         value = value * 10u + digit;
-        if (value > (uint64_t)INT64_MAX + negative) {
-            return RVK_ERR_JSON_TYPE;
-        }
+    }
+    if (value > (uint64_t)INT64_MAX + negative) {
+        return RVK_ERR_JSON_TYPE;
     }
     /* 0 - 2^63 converts to INT64_MIN: GCC and Clang define the conversion
      * of an out-of-range unsigned value as modulo 2^64 */
