@@ -362,13 +362,13 @@ static rvk_err keep(rvk_json_stream *s, unsigned c)
 static rvk_err name_step(rvk_json_stream *s, unsigned b)
 {
     unsigned level = (unsigned)s->depth - 1u; /* < RVK_JSON_MAX_PATH_PARTS */
+    unsigned names = s->name;
     unsigned still = 0;
     unsigned leaf = 0;
     unsigned cont = 0;
 
-    for (unsigned r = 0; r < s->scalar_count + s->array_count; r++) {
-        unsigned bit = 1u << r;
-        if ((s->name & bit) == 0) {
+    for (unsigned r = 0; (names >> r) != 0; r++) {
+        if (((names >> r) & 1u) == 0) {
             continue;
         }
         const char *p = reg_path(s, r);
@@ -376,16 +376,19 @@ static rvk_err name_step(rvk_json_stream *s, unsigned b)
             dots += *p == '.';
         }
         unsigned ch = (unsigned char)p[s->used];
-        still |= ch == b && b != '.' && b != '\0' ? bit : 0;
-        leaf |= ch == '\0' ? bit : 0;
-        cont |= ch == '.' ? bit : 0;
+        still |= (unsigned)(ch == b) << r;
+        leaf |= (unsigned)(ch == '\0') << r;
+        cont |= (unsigned)(ch == '.') << r;
+    }
+    if (b == '.' || b == '\0') {
+        still = 0;
     }
     s->name = (uint16_t)still;
     /* the window is idle while a name is matched (not inside an element):
      * used counts the bytes matched, and is back to 0 once the name stops
      * matching, at its end at the latest (NAME_END matches nothing) */
     s->used = still != 0 ? s->used + 1u : 0;
-    if (b == NAME_END && (leaf | cont) != 0) {
+    if (b == NAME_END) { /* leaf and cont are 0 until now: see start_value */
         if (((leaf | cont) & s->seen[level]) != 0) {
             return RVK_ERR_JSON_DUPLICATE;
         }
@@ -442,64 +445,61 @@ static rvk_err value_done(rvk_json_stream *s)
 }
 
 /*
- * A value starts (class cls) where one may. At a registered path its kind is
- * checked against the registration ending there; an object where a scalar
- * or array was registered is fine as long as another registration looks
- * inside it ("data" vs "data.items"). Returns the value's kind, or 0 with
- * *err set.
+ * A value of the given kind starts where one may. At a registered path its
+ * kind is checked against the registration ending there; an object where a
+ * scalar or array was registered is fine as long as another registration
+ * looks inside it ("data" vs "data.items").
  */
-static unsigned start_value(rvk_json_stream *s, unsigned cls, rvk_err *err)
+static rvk_err start_value(rvk_json_stream *s, unsigned kind)
 {
-    unsigned kind = cls < C_NUMBER ? start_kind[cls - C_OBJECT] : RVK_JSON_NUMBER;
     /* registrations to keep matching inside: only an object has members */
     unsigned next = kind == RVK_JSON_OBJECT ? s->cont : 0;
+    unsigned leaf = s->leaf;
+    unsigned level = s->depth;
 
-    *err = RVK_OK;
-    if (s->depth == 0) {
+    if (level == 0) {
         if (kind != RVK_JSON_OBJECT) {
-            *err = RVK_ERR_PROTO_SHAPE;
+            return RVK_ERR_PROTO_SHAPE;
         }
         next = (1u << (s->scalar_count + s->array_count)) - 1u;
-    } else if (s->capture != 0 && s->depth == s->capture_depth) {
+    } else if (s->capture != 0 && level == s->capture_depth) {
         s->in_element = true;
-    } else if (s->leaf != 0) {
+    } else if (leaf != 0) {
         /* paths are distinct, so one registration at most ends here */
         unsigned r = 0;
-        bool ok = false;
-        while ((((unsigned)s->leaf >> r) & 1u) == 0) {
+        while (((leaf >> r) & 1u) == 0) {
             r++;
         }
-        if (r < s->scalar_count) {
-            rvk_json_scalar *sc = &s->scalars[r];
-            if ((kind & sc->accept) != 0) {
+        unsigned a = r - (unsigned)s->scalar_count; /* as an array */
+        bool scalar = r < s->scalar_count;
+        /* an array registration accepts an array, or null if allowed */
+        bool ok = (kind & (scalar ? s->scalars[r].accept
+                                  : RVK_JSON_ARRAY |
+                                    (s->arrays[a].allow_null ? RVK_JSON_NULL : 0u))) != 0;
+        if (scalar) {
+            if (ok) {
                 s->sink = (uint8_t)(r + 1u);
-                sc->kind = (rvk_json_kind)kind;
-                ok = true;
+                s->scalars[r].kind = (rvk_json_kind)kind;
             }
         } else {
-            rvk_json_array *a = &s->arrays[r - s->scalar_count];
+            s->arrays[a].found = ok;
             if (kind == RVK_JSON_ARRAY) {
-                s->capture = (uint8_t)(r - s->scalar_count + 1u);
-                s->capture_depth = (uint8_t)(s->depth + 1);
-                ok = true;
+                s->capture = (uint8_t)(a + 1u);
+                s->capture_depth = (uint8_t)(level + 1u);
             }
-            ok = ok || (kind == RVK_JSON_NULL && a->allow_null);
-            a->found = ok;
         }
         if (!ok && next == 0) {
-            *err = RVK_ERR_JSON_TYPE;
+            return RVK_ERR_JSON_TYPE;
         }
     }
     s->leaf = 0;
     s->cont = 0;
-    if (kind & (RVK_JSON_OBJECT | RVK_JSON_ARRAY)) {
-        unsigned level = s->depth;
-        if (level < RVK_JSON_MAX_PATH_PARTS) {
-            s->match[level] = (uint16_t)next;
-            s->seen[level] = 0;
-        }
+    if (level < RVK_JSON_MAX_PATH_PARTS) {
+        /* only an object's level is ever read (by its member names) */
+        s->match[level] = (uint16_t)next;
+        s->seen[level] = 0;
     }
-    return kind;
+    return RVK_OK;
 }
 
 static rvk_err scan(rvk_json_stream *s, unsigned c)
@@ -574,7 +574,8 @@ again:
             if ((mode & M_VALUE) == 0) {
                 return RVK_ERR_JSON_SYNTAX;
             }
-            kind = start_value(s, cls, &err);
+            kind = cls < C_NUMBER ? start_kind[cls - C_OBJECT] : RVK_JSON_NUMBER;
+            err = start_value(s, kind);
             if (err != RVK_OK) {
                 return err;
             }
