@@ -47,9 +47,10 @@ enum {
     M_KEY = 4,      /* a member name */
     M_COLON = 8,
     M_COMMA = 16,
-    M_STRING = 32,  /* inside a string, member name or value */
-    M_NUMBER = 64,
-    M_LITERAL = 128
+    M_ARRAY = 32,   /* ... inside an array (with M_CLOSE or M_VALUE) */
+    M_STRING = 64,  /* inside a string, member name or value */
+    M_NUMBER = 128,
+    M_LITERAL = 192
 };
 
 /*
@@ -88,11 +89,9 @@ static const uint32_t number_next[9] = {
 
 static unsigned num_class(unsigned c)
 {
-    if (c == '0') {
-        return 0;
-    }
-    if (c - '1' < 9u) {
-        return 1;
+    unsigned digit = c - '0';
+    if (digit < 10u) {
+        return digit != 0;
     }
     if (c == '.') {
         return 2;
@@ -440,7 +439,8 @@ static rvk_err value_done(rvk_json_stream *s)
     if (s->in_element && s->depth == s->capture_depth) {
         err = deliver(s);
     }
-    s->mode = s->depth == 0 ? 0 : M_COMMA | M_CLOSE;
+    s->mode = (uint8_t)(s->depth == 0 ? 0 :
+                        M_COMMA | M_CLOSE | (top_is_array(s) ? M_ARRAY : 0));
     return err;
 }
 
@@ -546,7 +546,7 @@ again:
             return cls < C_SPACE + 4 ? RVK_OK : RVK_ERR_JSON_SYNTAX;
         }
         if (cls <= C_CLOSE_OBJECT) {
-            if ((mode & M_CLOSE) == 0 || top_is_array(s) != (cls == 0)) {
+            if ((mode & M_CLOSE) == 0 || ((mode & M_ARRAY) != 0) != (cls == 0)) {
                 return RVK_ERR_JSON_SYNTAX;
             }
             err = keep(s, c);
@@ -563,7 +563,8 @@ again:
             if ((mode & (cls == C_COMMA ? M_COMMA : M_COLON)) == 0) {
                 return RVK_ERR_JSON_SYNTAX;
             }
-            s->mode = cls == C_COLON || top_is_array(s) ? M_VALUE : M_KEY;
+            /* after ',' in an array: a value, still in the array */
+            s->mode = cls == C_COLON ? M_VALUE : (mode & M_ARRAY) ? M_VALUE | M_ARRAY : M_KEY;
             return keep(s, c);
         }
         if (cls == C_STRING && (mode & M_KEY) != 0) {
@@ -612,7 +613,7 @@ again:
         s->is_array[level / 8u] = (uint8_t)((s->is_array[level / 8u] & ~bit) |
                                             (kind == RVK_JSON_ARRAY ? bit : 0u));
         s->depth = (uint8_t)(level + 1u);
-        s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE : M_KEY | M_CLOSE;
+        s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE | M_ARRAY : M_KEY | M_CLOSE;
         return RVK_OK;
     }
 
@@ -727,19 +728,21 @@ static rvk_err read_token(const char *text, const jsmntok_t *t, const char *key,
     rvk_err err = RVK_OK;
     rvk_json_strdec d;
     uint8_t b[4];
-    int n = 0;
 
     memset(&d, 0, sizeof d);
     if (key == NULL && cap == 0) {
-        n = DEC_END; /* no room even for the NUL: nothing is read */
-        err = RVK_ERR_JSON_TOO_LARGE;
+        err = RVK_ERR_JSON_TOO_LARGE; /* no room even for the NUL */
     }
-    while (n != DEC_END) {
-        n = dec_step(&d, p < end ? *p : '"', b);
-        if (n < 0 || (n == DEC_END) != (p == end)) {
+    while (err == RVK_OK) {
+        int n = dec_step(&d, p < end ? *p : '"', b);
+        if (n == DEC_END && p == end) {
+            break;
+        }
+        if (n < 0 || n == DEC_END || p == end) {
             err = RVK_ERR_JSON_SYNTAX;
         }
         p++;
+        /* n <= 4 here unless err is set: a quote inside is not reached */
         for (int k = 0; k < n && n != DEC_END; k++, used++) {
             if (key != NULL) {
                 equal = equal && key[used] != '\0' && (uint8_t)key[used] == b[k];
@@ -750,10 +753,9 @@ static rvk_err read_token(const char *text, const jsmntok_t *t, const char *key,
                 out[used] = (char)b[k];
             }
         }
-        if (err != RVK_OK) {
-            used = 0;
-            break;
-        }
+    }
+    if (err != RVK_OK) {
+        used = 0;
     }
     if (key != NULL) {
         used = equal && key[used] == '\0';
