@@ -103,8 +103,8 @@ static unsigned num_class(unsigned c)
 }
 
 /* The literals, read by position: a literal ends at its NUL, and starts at
- * the first occurrence of its first letter. */
-static const char literals[] = "true\0false\0null";
+ * its first letter less 'f' (the padding puts it there). */
+static const char literals[] = "false\0\0\0null\0\0true";
 
 /*
  * Bytes the structural scan knows, by class: closes, value starts, the two
@@ -260,21 +260,17 @@ static bool registrations_valid(const rvk_json_stream *s)
         }
         size_t parts = 0;
         size_t member = 0;
-        for (const char *q = p;; q++) {
+        const char *q = p;
+        do {
             if (*q != '.' && *q != '\0') {
-                if (++member > RVK_JSON_WINDOW) {
-                    return false;
-                }
-                continue;
-            }
-            if (member == 0 || ++parts > RVK_JSON_MAX_PATH_PARTS) {
+                member++;
+            } else if (member - 1u >= RVK_JSON_WINDOW || /* 0 wraps */
+                       ++parts > RVK_JSON_MAX_PATH_PARTS) {
                 return false;
+            } else {
+                member = 0;
             }
-            member = 0;
-            if (*q == '\0') {
-                break;
-            }
-        }
+        } while (*q++ != '\0');
         for (size_t j = 0; j < i; j++) {
             const char *a = p;
             const char *b = reg_path(s, j);
@@ -288,8 +284,9 @@ static bool registrations_valid(const rvk_json_stream *s)
         }
         if (i < s->scalar_count) {
             const rvk_json_scalar *sc = &s->scalars[i];
-            if (sc->out == NULL || sc->cap == 0 || sc->accept == 0 ||
-                (sc->accept & ~(unsigned)RVK_JSON_ANY_SCALAR) != 0) {
+            /* accept: a non-empty set of scalar kinds (1..ANY_SCALAR) */
+            if (sc->out == NULL || sc->cap == 0 ||
+                sc->accept - 1u >= (unsigned)RVK_JSON_ANY_SCALAR) {
                 return false;
             }
         } else if (s->arrays[i - s->scalar_count].on_element == NULL) {
@@ -413,10 +410,10 @@ static rvk_err deliver(rvk_json_stream *s)
     jsmn_init(&parser);
     int n = jsmn_parse(&parser, s->window, s->used, tokens,
                        RVK_JSON_MAX_TOKENS);
-    if (n == JSMN_ERROR_NOMEM) {
+    if (n < 1) {
+        /* the scanner validated the element, so jsmn's only failure is
+         * JSMN_ERROR_NOMEM (more tokens than RVK_JSON_MAX_TOKENS) */
         err = RVK_ERR_JSON_TOO_LARGE;
-    } else if (n < 1) {
-        err = RVK_ERR_JSON_SYNTAX; /* the scanner accepted it: not reached */
     } else {
         rvk_json_element e = {s->window, tokens, n};
         err = a->on_element(a->ctx, a->count++, &e);
@@ -587,11 +584,7 @@ again:
             goto again;
         }
         if (kind & (RVK_JSON_BOOL | RVK_JSON_NULL)) {
-            unsigned i = 0;
-            while ((uint8_t)literals[i] != c) {
-                i++;
-            }
-            s->sub = (uint8_t)i;
+            s->sub = (uint8_t)(c - 'f');
             s->mode = M_LITERAL;
             goto again;
         }
