@@ -310,16 +310,17 @@ void rvk_json_stream_init(rvk_json_stream *s,
         s->err = RVK_ERR_ARG;
         return;
     }
-    for (size_t i = 0; i < scalar_count; i++) {
-        rvk_json_scalar *sc = &scalars[i];
-        sc->out[0] = '\0';
-        sc->len = 0;
-        sc->kind = (rvk_json_kind)0;
-        sc->found = false;
-    }
-    for (size_t i = 0; i < array_count; i++) {
-        arrays[i].count = 0;
-        arrays[i].found = false;
+    for (size_t i = 0; i < scalar_count + array_count; i++) {
+        if (i < scalar_count) {
+            rvk_json_scalar *sc = &scalars[i];
+            sc->out[0] = '\0';
+            sc->len = 0;
+            sc->kind = (rvk_json_kind)0;
+            sc->found = false;
+        } else {
+            arrays[i - scalar_count].count = 0;
+            arrays[i - scalar_count].found = false;
+        }
     }
 }
 
