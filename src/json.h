@@ -152,14 +152,14 @@ typedef struct rvk_json_stream {
                              still matches, byte by byte */
     uint16_t leaf;        /* registrations ending at the last key */
     uint16_t cont;        /* registrations continuing below the last key */
-    size_t used;          /* bytes held in window (or of a member name
-                             matched so far: see name_step) */
     rvk_json_strdec str;
     /* registrations still matching the path, per object level, and those
        already met at that level (a second meeting is a duplicate) */
     uint16_t match[RVK_JSON_MAX_PATH_PARTS];
     uint16_t seen[RVK_JSON_MAX_PATH_PARTS];
     uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
+    size_t used;          /* bytes held in window (or of a member name
+                             matched so far: see name_step) */
     char window[RVK_JSON_WINDOW];
 } rvk_json_stream;
 
