@@ -428,11 +428,11 @@ static rvk_err deliver(rvk_json_stream *s)
 static rvk_err value_done(rvk_json_stream *s)
 {
     rvk_err err = RVK_OK;
-    if (s->sink != 0) {
-        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
+    if (s->sink != NULL) {
+        rvk_json_scalar *sc = s->sink;
         sc->out[sc->len] = '\0';
         sc->found = true;
-        s->sink = 0;
+        s->sink = NULL;
     }
     if (s->in_element && s->depth == s->capture_depth) {
         err = deliver(s);
@@ -476,7 +476,7 @@ static rvk_err start_value(rvk_json_stream *s, unsigned kind)
                                     (s->arrays[a].allow_null ? RVK_JSON_NULL : 0u))) != 0;
         if (scalar) {
             if (ok) {
-                s->sink = (uint8_t)(r + 1u);
+                s->sink = &s->scalars[r];
                 s->scalars[r].kind = (rvk_json_kind)kind;
             }
         } else {
@@ -628,8 +628,8 @@ again:
             (void)name_step(s, out[k]);
         }
     }
-    if (s->sink != 0) {
-        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
+    if (s->sink != NULL) {
+        rvk_json_scalar *sc = s->sink;
         if ((size_t)n > sc->cap - 1u - sc->len) {
             return RVK_ERR_JSON_TOO_LARGE;
         }
@@ -644,12 +644,12 @@ again:
 
 static rvk_err fail(rvk_json_stream *s, rvk_err err)
 {
-    if (s->sink != 0) {
+    if (s->sink != NULL) {
         /* no partial value is left behind, and out stays a C string */
-        rvk_json_scalar *sc = &s->scalars[s->sink - 1];
+        rvk_json_scalar *sc = s->sink;
         sc->out[0] = '\0';
         sc->len = 0;
-        s->sink = 0;
+        s->sink = NULL;
     }
     s->err = err;
     rvk_wipe(s->window, s->used);

@@ -144,10 +144,10 @@ typedef struct rvk_json_stream {
     uint8_t depth;        /* open containers */
     bool in_key;          /* the string being read is a member name */
     bool in_element;      /* bytes go to the window as part of an element */
-    uint8_t sink;         /* 1 + scalar receiving the current value, 0 none */
     uint8_t capture;      /* 1 + array whose elements are captured, 0 none */
     uint8_t capture_depth;/* depth inside that array (where its elements
                              start and end) */
+    struct rvk_json_scalar *sink; /* receives the current value, or NULL */
     uint16_t name;        /* registrations the member name read so far
                              still matches, byte by byte */
     uint16_t leaf;        /* registrations ending at the last key */
