@@ -401,7 +401,7 @@ static rvk_err name_step(rvk_json_stream *s, unsigned b)
  * (rvk_config.h: RVK_JSON_MAX_TOKENS sizes a stack array). */
 static rvk_err deliver(rvk_json_stream *s)
 {
-    rvk_json_array *a = &s->arrays[s->capture - 1];
+    rvk_json_array *a = &s->arrays[s->capture];
     jsmn_parser parser;
     jsmntok_t tokens[RVK_JSON_MAX_TOKENS];
     rvk_err err;
@@ -460,7 +460,7 @@ static rvk_err start_value(rvk_json_stream *s, unsigned kind)
             return RVK_ERR_PROTO_SHAPE;
         }
         next = (1u << (s->scalar_count + s->array_count)) - 1u;
-    } else if (s->capture != 0 && level == s->capture_depth) {
+    } else if (level == s->capture_depth) { /* 0 when none: level > 0 */
         s->in_element = true;
     } else if (leaf != 0) {
         /* paths are distinct, so one registration at most ends here */
@@ -482,7 +482,7 @@ static rvk_err start_value(rvk_json_stream *s, unsigned kind)
         } else {
             s->arrays[a].found = ok;
             if (kind == RVK_JSON_ARRAY) {
-                s->capture = (uint8_t)(a + 1u);
+                s->capture = (uint8_t)a;
                 s->capture_depth = (uint8_t)(level + 1u);
             }
         }
@@ -551,8 +551,8 @@ again:
             if (err != RVK_OK) {
                 return err;
             }
-            if (s->capture != 0 && s->depth == s->capture_depth) {
-                s->capture = 0; /* the registered array itself closes */
+            if (s->depth == s->capture_depth) {
+                s->capture_depth = 0; /* the registered array itself closes */
             }
             s->depth--;
             return value_done(s);

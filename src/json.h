@@ -144,9 +144,9 @@ typedef struct rvk_json_stream {
     uint8_t depth;        /* open containers */
     bool in_key;          /* the string being read is a member name */
     bool in_element;      /* bytes go to the window as part of an element */
-    uint8_t capture;      /* 1 + array whose elements are captured, 0 none */
-    uint8_t capture_depth;/* depth inside that array (where its elements
-                             start and end) */
+    uint8_t capture;      /* array whose elements are captured ... */
+    uint8_t capture_depth;/* ... at this depth inside it (where its elements
+                             start and end), or 0 if none */
     struct rvk_json_scalar *sink; /* receives the current value, or NULL */
     uint16_t name;        /* registrations the member name read so far
                              still matches, byte by byte */
