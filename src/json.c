@@ -364,6 +364,9 @@ static rvk_err name_step(rvk_json_stream *s, unsigned b)
     unsigned leaf = 0;
     unsigned cont = 0;
 
+    if (names == 0) {
+        return RVK_OK; /* matching nothing (always so inside an element) */
+    }
     for (unsigned r = 0; (names >> r) != 0; r++) {
         if (((names >> r) & 1u) == 0) {
             continue;
@@ -621,12 +624,10 @@ again:
         }
         s->in_key = false;
         s->mode = M_COLON;
-        return s->name != 0 ? name_step(s, NAME_END) : RVK_OK;
+        return name_step(s, NAME_END);
     }
     for (int k = 0; k < n && s->in_key; k++) {
-        if (s->name != 0) {
-            (void)name_step(s, out[k]);
-        }
+        (void)name_step(s, out[k]);
     }
     if (s->sink != NULL) {
         rvk_json_scalar *sc = s->sink;
