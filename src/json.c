@@ -47,15 +47,18 @@ enum {
     M_KEY = 4,      /* a member name */
     M_COLON = 8,
     M_COMMA = 16,
-    M_STRING = 32,  /* inside a string, member name or value */
-    M_NUMBER = 64,
-    M_LITERAL = 128
+    M_ARRAY = 32,   /* ... inside an array (with M_CLOSE or M_VALUE) */
+    M_STRING = 64,  /* inside a string, member name or value */
+    M_NUMBER = 128,
+    M_LITERAL = 192
 };
 
 /*
  * Number grammar (RFC 8259 section 6): states, and per state the next one
  * for each class of byte (num_class), 4 bits each. N_END: the number is
  * complete and the byte belongs to what follows; N_BAD: it cannot end here.
+ * N_START reads the first byte, which the structural scan has already
+ * seen to be '-' or a digit.
  */
 enum {
     N_MINUS,     /* "-": a digit must follow */
@@ -66,12 +69,13 @@ enum {
     N_EXP,       /* "e": sign or digit must follow */
     N_EXP_SIGN,  /* "e+": a digit must follow */
     N_EXP_DIGITS,
+    N_START,
     N_END = 14,
     N_BAD = 15
 };
 
 /* classes:                  other  +-    e     .     1-9   0 */
-static const uint32_t number_next[8] = {
+static const uint32_t number_next[9] = {
     0xFFFF21u, /* N_MINUS */
     0xEE53EEu, /* N_ZERO */
     0xEE5322u, /* N_INT */
@@ -79,16 +83,15 @@ static const uint32_t number_next[8] = {
     0xEE5E44u, /* N_FRAC */
     0xF6FF77u, /* N_EXP */
     0xFFFF77u, /* N_EXP_SIGN */
-    0xEEEE77u  /* N_EXP_DIGITS */
+    0xEEEE77u, /* N_EXP_DIGITS */
+    0xF0FF21u  /* N_START: '-' or a digit, as checked before */
 };
 
 static unsigned num_class(unsigned c)
 {
-    if (c == '0') {
-        return 0;
-    }
-    if (c - '1' < 9u) {
-        return 1;
+    unsigned digit = c - '0';
+    if (digit < 10u) {
+        return digit != 0;
     }
     if (c == '.') {
         return 2;
@@ -99,8 +102,20 @@ static unsigned num_class(unsigned c)
     return c == '+' || c == '-' ? 4 : 5;
 }
 
-/* The literals, read by position: a literal ends at its NUL. */
-static const char literals[] = "true\0false\0null";
+/* The literals, read by position: a literal ends at its NUL, and starts at
+ * its first letter less 'f' (the padding puts it there). */
+static const char literals[] = "false\0\0\0null\0\0true";
+
+/*
+ * Bytes the structural scan knows, by class: closes, value starts, the two
+ * separators, whitespace (any other byte is not JSON there).
+ */
+static const char structural[] = "]}{[\"tfn-0123456789,: \t\n\r";
+enum { C_CLOSE_OBJECT = 1, C_OBJECT, C_STRING = 4, C_NUMBER = 8,
+       C_COMMA = 19, C_COLON, C_SPACE };
+/* kinds of the value starts C_OBJECT .. 'n' */
+static const uint8_t start_kind[] = {RVK_JSON_OBJECT, RVK_JSON_ARRAY, RVK_JSON_STRING,
+                                     RVK_JSON_BOOL, RVK_JSON_BOOL, RVK_JSON_NULL};
 
 /* String decoder states. A pending high surrogate (high != 0) makes STR_CHAR
  * accept only the '\' and STR_ESCAPE only the 'u' of its low half. */
@@ -111,22 +126,6 @@ enum { DEC_BAD = -1, DEC_END = 8 };
 
 /* ---- string decoder ---------------------------------------------------- */
 
-static int utf8_encode(uint32_t cp, uint8_t *out)
-{
-    int n;
-    if (cp < 0x80u) {
-        out[0] = (uint8_t)cp;
-        return 1;
-    }
-    n = cp < 0x800u ? 2 : cp < 0x10000u ? 3 : 4;
-    for (int i = n - 1; i > 0; i--) {
-        out[i] = (uint8_t)(0x80u | (cp & 0x3Fu));
-        cp >>= 6;
-    }
-    out[0] = (uint8_t)(cp | (0xF00u >> n)); /* C0, E0 or F0 */
-    return n;
-}
-
 /*
  * Feeds one byte of a string body (after the opening quote). Returns
  * DEC_END at the closing quote, DEC_BAD on invalid input, else the number
@@ -134,10 +133,12 @@ static int utf8_encode(uint32_t cp, uint8_t *out)
  */
 static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
 {
-    static const char escapes[] = "\"\\/bfnrtu";
-    static const char unescaped[] = "\"\\/\b\f\n\r\t";
+    /* escape letter, then the byte it stands for ('u' is read apart) */
+    static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
     unsigned i;
+    uint32_t u;
 
+    out[0] = (uint8_t)c;
     switch (d->state) {
     case STR_UTF8:
         if (c < d->lo || c > d->hi) {
@@ -148,25 +149,25 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
         if (--d->count == 0) {
             d->state = STR_CHAR;
         }
-        break;
+        return 1;
     case STR_ESCAPE:
-        for (i = 0; i < 9 && c != (uint8_t)escapes[i]; i++) {
-        }
-        if (i == 9 || (d->high != 0 && i != 8)) {
-            return DEC_BAD;
-        }
-        if (i == 8) {
+        if (c == 'u') {
             d->state = STR_HEX;
             d->count = 0;
             d->unit = 0;
             return 0;
         }
+        for (i = 0; i < sizeof escapes - 1 && c != (uint8_t)escapes[i]; i += 2) {
+        }
+        if (i >= sizeof escapes - 1 || d->high != 0) {
+            return DEC_BAD;
+        }
         d->state = STR_CHAR;
-        out[0] = (uint8_t)unescaped[i];
+        out[0] = (uint8_t)escapes[i + 1];
         return 1;
     case STR_HEX: {
         int v = rvk_char_hex_value((unsigned char)c);
-        uint32_t u;
+        unsigned high = d->high;
         if (v < 0) {
             return DEC_BAD;
         }
@@ -176,19 +177,19 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
             return 0;
         }
         d->state = STR_CHAR;
-        if (d->high != 0) {
-            if ((u & 0xFC00u) != 0xDC00u) {
-                return DEC_BAD;
+        d->high = 0;
+        if ((u & 0xFC00u) == 0xDC00u) {
+            if (high == 0) {
+                return DEC_BAD; /* a low surrogate alone */
             }
-            u = 0x10000u + (((uint32_t)d->high - 0xD800u) << 10) + (u - 0xDC00u);
-            d->high = 0;
+            u = 0x10000u + ((high - 0xD800u) << 10) + (u - 0xDC00u);
+        } else if (high != 0) {
+            return DEC_BAD; /* a high surrogate not followed by a low one */
         } else if ((u & 0xFC00u) == 0xD800u) {
             d->high = (uint16_t)u;
             return 0;
-        } else if ((u & 0xFC00u) == 0xDC00u) {
-            return DEC_BAD;
         }
-        return utf8_encode(u, out);
+        break;
     }
     default: /* STR_CHAR */
         if (d->high != 0 && c != '\\') {
@@ -210,15 +211,25 @@ static int dec_step(rvk_json_strdec *d, unsigned c, uint8_t *out)
             if (c < 0xC2 || c > 0xF4) {
                 return DEC_BAD;
             }
-            d->count = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+            d->count = (uint8_t)(1u + (c >= 0xE0) + (c >= 0xF0));
             d->lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
             d->hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
             d->state = STR_UTF8;
         }
-        break;
+        return 1;
     }
-    out[0] = (uint8_t)c;
-    return 1;
+    /* UTF-8 of code point u (from \u escapes) */
+    if (u < 0x80u) {
+        out[0] = (uint8_t)u;
+        return 1;
+    }
+    int n = u < 0x800u ? 2 : u < 0x10000u ? 3 : 4;
+    for (int k = n - 1; k > 0; k--) {
+        out[k] = (uint8_t)(0x80u | (u & 0x3Fu));
+        u >>= 6;
+    }
+    out[0] = (uint8_t)(u | (0xF00u >> n)); /* C0, E0 or F0 */
+    return n;
 }
 
 /* ---- registrations ------------------------------------------------------ */
@@ -230,38 +241,10 @@ static const char *reg_path(const rvk_json_stream *s, size_t i)
 }
 
 /*
- * A path is 1..RVK_JSON_MAX_PATH_PARTS members of 1..RVK_JSON_WINDOW bytes
- * (names are matched in the window, so a longer one could never be found).
+ * Every registration is valid: a path is 1..RVK_JSON_MAX_PATH_PARTS members
+ * of 1..RVK_JSON_WINDOW bytes (names are matched in the window, so a longer
+ * one could never be found), distinct from the others.
  */
-static bool path_valid(const char *p)
-{
-    size_t parts = 0;
-    size_t member = 0;
-    for (;; p++) {
-        if (*p == '.' || *p == '\0') {
-            if (member == 0) {
-                return false;
-            }
-            parts++;
-            member = 0;
-            if (*p == '\0') {
-                return parts <= RVK_JSON_MAX_PATH_PARTS;
-            }
-        } else if (++member > RVK_JSON_WINDOW) {
-            return false;
-        }
-    }
-}
-
-static bool same_path(const char *a, const char *b)
-{
-    while (*a != '\0' && *a == *b) {
-        a++;
-        b++;
-    }
-    return *a == *b;
-}
-
 static bool registrations_valid(const rvk_json_stream *s)
 {
     size_t n = s->scalar_count + s->array_count;
@@ -272,18 +255,38 @@ static bool registrations_valid(const rvk_json_stream *s)
     }
     for (size_t i = 0; i < n; i++) {
         const char *p = reg_path(s, i);
-        if (p == NULL || !path_valid(p)) {
+        if (p == NULL) {
             return false;
         }
+        size_t parts = 0;
+        size_t member = 0;
+        const char *q = p;
+        do {
+            if (*q != '.' && *q != '\0') {
+                member++;
+            } else if (member - 1u >= RVK_JSON_WINDOW || /* 0 wraps */
+                       ++parts > RVK_JSON_MAX_PATH_PARTS) {
+                return false;
+            } else {
+                member = 0;
+            }
+        } while (*q++ != '\0');
         for (size_t j = 0; j < i; j++) {
-            if (same_path(p, reg_path(s, j))) {
+            const char *a = p;
+            const char *b = reg_path(s, j);
+            while (*a != '\0' && *a == *b) {
+                a++;
+                b++;
+            }
+            if (*a == *b) {
                 return false;
             }
         }
         if (i < s->scalar_count) {
             const rvk_json_scalar *sc = &s->scalars[i];
-            if (sc->out == NULL || sc->cap == 0 || sc->accept == 0 ||
-                (sc->accept & ~(unsigned)RVK_JSON_ANY_SCALAR) != 0) {
+            /* accept: a non-empty set of scalar kinds (1..ANY_SCALAR) */
+            if (sc->out == NULL || sc->cap == 0 ||
+                sc->accept - 1u >= (unsigned)RVK_JSON_ANY_SCALAR) {
                 return false;
             }
         } else if (s->arrays[i - s->scalar_count].on_element == NULL) {
@@ -303,22 +306,21 @@ void rvk_json_stream_init(rvk_json_stream *s,
     s->arrays = arrays;
     s->array_count = array_count;
     s->mode = M_VALUE;
-    s->sink = -1;
-    s->capture = -1;
     if (!registrations_valid(s)) {
         s->err = RVK_ERR_ARG;
         return;
     }
-    for (size_t i = 0; i < scalar_count; i++) {
-        rvk_json_scalar *sc = &scalars[i];
-        sc->out[0] = '\0';
-        sc->len = 0;
-        sc->kind = (rvk_json_kind)0;
-        sc->found = false;
-    }
-    for (size_t i = 0; i < array_count; i++) {
-        arrays[i].count = 0;
-        arrays[i].found = false;
+    for (size_t i = 0; i < scalar_count + array_count; i++) {
+        if (i < scalar_count) {
+            rvk_json_scalar *sc = &scalars[i];
+            sc->out[0] = '\0';
+            sc->len = 0;
+            sc->kind = (rvk_json_kind)0;
+            sc->found = false;
+        } else {
+            arrays[i - scalar_count].count = 0;
+            arrays[i - scalar_count].found = false;
+        }
     }
 }
 
@@ -330,15 +332,9 @@ static bool top_is_array(const rvk_json_stream *s)
     return (((unsigned)s->is_array[level / 8u] >> (level % 8u)) & 1u) != 0;
 }
 
-/* Registrations still matching at the innermost object (depth >= 1). */
-static uint16_t level_match(const rvk_json_stream *s)
-{
-    return s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
-}
-
 /* Appends a byte of the element being captured (no-op outside one). One
  * byte of the window stays free for the delimiter deliver() adds. */
-static rvk_err keep(rvk_json_stream *s, uint8_t c)
+static rvk_err keep(rvk_json_stream *s, unsigned c)
 {
     if (!s->in_element) {
         return RVK_OK;
@@ -350,73 +346,56 @@ static rvk_err keep(rvk_json_stream *s, uint8_t c)
     return RVK_OK;
 }
 
-/* Decoded bytes of a value go to the registered scalar being read, if any;
- * those of a member name to the window while it may match a path. */
-static rvk_err put(rvk_json_stream *s, const uint8_t *b, size_t n)
-{
-    if (s->in_key) {
-        if (!s->key_match) {
-            return RVK_OK;
-        }
-        if (n > RVK_JSON_WINDOW - s->used) {
-            s->key_match = false; /* longer than any path member can be */
-            s->used = 0;
-            return RVK_OK;
-        }
-        memcpy(s->window + s->used, b, n);
-        s->used += n;
-        return RVK_OK;
-    }
-    if (s->sink < 0) {
-        return RVK_OK;
-    }
-    rvk_json_scalar *sc = &s->scalars[s->sink];
-    if (n > sc->cap - 1u - sc->len) {
-        return RVK_ERR_JSON_TOO_LARGE;
-    }
-    memcpy(sc->out + sc->len, b, n);
-    sc->len += n;
-    return RVK_OK;
-}
-
 /*
- * A member name (in the window) just ended at an object level that some
- * registrations still match: keep those whose next path member equals it.
+ * One step of matching a member name against the registrations it may still
+ * match (s->name): b is its next decoded byte, or NAME_END once it closed.
+ * Every path still matched has the same offset here, the name's position
+ * past the members matched at the enclosing levels. A '.' or NUL in a name
+ * never matches (paths split on '.'), and a name longer than its path member
+ * stops matching there. At the end, the registrations whose member ends with
+ * the name end (leaf) or continue (cont) at the value that follows.
  */
-static rvk_err key_done(rvk_json_stream *s)
+#define NAME_END 0x100u
+static rvk_err name_step(rvk_json_stream *s, unsigned b)
 {
     unsigned level = (unsigned)s->depth - 1u; /* < RVK_JSON_MAX_PATH_PARTS */
-    size_t klen = s->used;
+    unsigned names = s->name;
+    unsigned still = 0;
     unsigned leaf = 0;
     unsigned cont = 0;
 
-    s->used = 0;
-    for (unsigned r = 0; r < s->scalar_count + s->array_count; r++) {
-        unsigned bit = 1u << r;
-        if ((s->match[level] & bit) == 0) {
+    if (names == 0) {
+        return RVK_OK; /* matching nothing (always so inside an element) */
+    }
+    for (unsigned r = 0; (names >> r) != 0; r++) {
+        if (((names >> r) & 1u) == 0) {
             continue;
         }
-        /* skip the members already matched: one per enclosing level */
         const char *p = reg_path(s, r);
         for (unsigned dots = 0; dots < level; p++) {
             dots += *p == '.';
         }
-        size_t i = 0;
-        /* a '.' in the key never matches: "a.b" is not the path a -> b */
-        while (i < klen && p[i] == s->window[i] && p[i] != '.' && p[i] != '\0') {
-            i++;
-        }
-        if (i == klen) {
-            leaf |= p[i] == '\0' ? bit : 0;
-            cont |= p[i] == '.' ? bit : 0;
-        }
+        unsigned ch = (unsigned char)p[s->used];
+        still |= (unsigned)(ch == b) << r;
+        leaf |= (unsigned)(ch == '\0') << r;
+        cont |= (unsigned)(ch == '.') << r;
     }
-    if (((leaf | cont) & s->seen[level]) != 0) {
-        return RVK_ERR_JSON_DUPLICATE;
+    if (b == '.' || b == '\0') {
+        still = 0;
     }
-    s->seen[level] = (uint16_t)(s->seen[level] | leaf | cont);
-    s->leaf = (uint16_t)leaf;
-    s->cont = (uint16_t)cont;
+    s->name = (uint16_t)still;
+    /* the window is idle while a name is matched (not inside an element):
+     * used counts the bytes matched, and is back to 0 once the name stops
+     * matching, at its end at the latest (NAME_END matches nothing) */
+    s->used = still != 0 ? s->used + 1u : 0;
+    if (b == NAME_END) { /* leaf and cont are 0 until now: see start_value */
+        if (((leaf | cont) & s->seen[level]) != 0) {
+            return RVK_ERR_JSON_DUPLICATE;
+        }
+        s->seen[level] = (uint16_t)(s->seen[level] | leaf | cont);
+        s->leaf = (uint16_t)leaf;
+        s->cont = (uint16_t)cont;
+    }
     return RVK_OK;
 }
 
@@ -435,10 +414,10 @@ static rvk_err deliver(rvk_json_stream *s)
     jsmn_init(&parser);
     int n = jsmn_parse(&parser, s->window, s->used, tokens,
                        RVK_JSON_MAX_TOKENS);
-    if (n == JSMN_ERROR_NOMEM) {
+    if (n < 1) {
+        /* the scanner validated the element, so jsmn's only failure is
+         * JSMN_ERROR_NOMEM (more tokens than RVK_JSON_MAX_TOKENS) */
         err = RVK_ERR_JSON_TOO_LARGE;
-    } else if (n < 1) {
-        err = RVK_ERR_JSON_SYNTAX; /* the scanner accepted it: not reached */
     } else {
         rvk_json_element e = {s->window, tokens, n};
         err = a->on_element(a->ctx, a->count++, &e);
@@ -452,73 +431,63 @@ static rvk_err deliver(rvk_json_stream *s)
 static rvk_err value_done(rvk_json_stream *s)
 {
     rvk_err err = RVK_OK;
-    if (s->sink >= 0) {
-        rvk_json_scalar *sc = &s->scalars[s->sink];
+    if (s->sink != NULL) {
+        rvk_json_scalar *sc = s->sink;
         sc->out[sc->len] = '\0';
         sc->found = true;
-        s->sink = -1;
+        s->sink = NULL;
     }
     if (s->in_element && s->depth == s->capture_depth) {
         err = deliver(s);
     }
-    s->mode = s->depth == 0 ? 0 : M_COMMA | M_CLOSE;
+    s->mode = (uint8_t)(s->depth == 0 ? 0 :
+                        M_COMMA | M_CLOSE | (top_is_array(s) ? M_ARRAY : 0));
     return err;
 }
 
 /*
- * A value starts with c where one may. At a registered path its kind is
- * checked against the registration ending there; an object where a scalar
- * or array was registered is fine as long as another registration looks
- * inside it ("data" vs "data.items").
+ * A value of the given kind starts where one may. At a registered path its
+ * kind is checked against the registration ending there; an object where a
+ * scalar or array was registered is fine as long as another registration
+ * looks inside it ("data" vs "data.items").
  */
-static rvk_err start_value(rvk_json_stream *s, uint8_t c)
+static rvk_err start_value(rvk_json_stream *s, unsigned kind)
 {
-    static const char starts[] = "{[\"tfn";
-    static const uint8_t kinds[] = {RVK_JSON_OBJECT, RVK_JSON_ARRAY, RVK_JSON_STRING,
-                                    RVK_JSON_BOOL, RVK_JSON_BOOL, RVK_JSON_NULL};
-    unsigned kind = RVK_JSON_NUMBER;
-    unsigned i;
-    rvk_err err;
-
-    for (i = 0; i < 6 && c != (uint8_t)starts[i]; i++) {
-    }
-    if (i < 6) {
-        kind = kinds[i];
-    } else if (c != '-' && (unsigned)(c - '0') > 9u) {
-        return RVK_ERR_JSON_SYNTAX;
-    }
     /* registrations to keep matching inside: only an object has members */
     unsigned next = kind == RVK_JSON_OBJECT ? s->cont : 0;
-    if (s->depth == 0) {
+    unsigned leaf = s->leaf;
+    unsigned level = s->depth;
+
+    if (level == 0) {
         if (kind != RVK_JSON_OBJECT) {
             return RVK_ERR_PROTO_SHAPE;
         }
         next = (1u << (s->scalar_count + s->array_count)) - 1u;
-    } else if (s->capture >= 0 && s->depth == s->capture_depth) {
+    } else if (level == s->capture_depth) { /* 0 when none: level > 0 */
         s->in_element = true;
-    } else if (s->leaf != 0) {
+    } else if (leaf != 0) {
         /* paths are distinct, so one registration at most ends here */
         unsigned r = 0;
-        bool ok = false;
-        while ((((unsigned)s->leaf >> r) & 1u) == 0) {
+        while (((leaf >> r) & 1u) == 0) {
             r++;
         }
-        if (r < s->scalar_count) {
-            rvk_json_scalar *sc = &s->scalars[r];
-            if ((kind & sc->accept) != 0) {
-                s->sink = (int8_t)r;
-                sc->kind = (rvk_json_kind)kind;
-                ok = true;
+        unsigned a = r - (unsigned)s->scalar_count; /* as an array */
+        bool scalar = r < s->scalar_count;
+        /* an array registration accepts an array, or null if allowed */
+        bool ok = (kind & (scalar ? s->scalars[r].accept
+                                  : RVK_JSON_ARRAY |
+                                    (s->arrays[a].allow_null ? RVK_JSON_NULL : 0u))) != 0;
+        if (scalar) {
+            if (ok) {
+                s->sink = &s->scalars[r];
+                s->scalars[r].kind = (rvk_json_kind)kind;
             }
         } else {
-            r -= (unsigned)s->scalar_count;
+            s->arrays[a].found = ok;
             if (kind == RVK_JSON_ARRAY) {
-                s->capture = (int8_t)r;
-                s->capture_depth = (uint8_t)(s->depth + 1);
-                ok = true;
+                s->capture = (uint8_t)a;
+                s->capture_depth = (uint8_t)(level + 1u);
             }
-            ok = ok || (kind == RVK_JSON_NULL && s->arrays[r].allow_null);
-            s->arrays[r].found = ok;
         }
         if (!ok && next == 0) {
             return RVK_ERR_JSON_TYPE;
@@ -526,16 +495,113 @@ static rvk_err start_value(rvk_json_stream *s, uint8_t c)
     }
     s->leaf = 0;
     s->cont = 0;
-    err = keep(s, c);
-    if (err != RVK_OK) {
-        return err;
+    if (level < RVK_JSON_MAX_PATH_PARTS) {
+        /* only an object's level is ever read (by its member names) */
+        s->match[level] = (uint16_t)next;
+        s->seen[level] = 0;
     }
-    if (kind == RVK_JSON_STRING) {
-        memset(&s->str, 0, sizeof s->str);
-        s->mode = M_STRING;
-        return RVK_OK;
-    }
-    if (kind & (RVK_JSON_OBJECT | RVK_JSON_ARRAY)) {
+    return RVK_OK;
+}
+
+static rvk_err scan(rvk_json_stream *s, unsigned c)
+{
+    unsigned mode;
+    uint8_t out[4];
+    int n;
+    rvk_err err;
+
+again:
+    mode = s->mode;
+    n = 1;
+    out[0] = (uint8_t)c;
+    if (mode == M_NUMBER) {
+        unsigned next = (number_next[s->sub] >> (4u * num_class(c))) & 15u;
+        if (next == N_BAD) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        if (next == N_END) {
+            err = value_done(s);
+            if (err != RVK_OK) {
+                return err;
+            }
+            goto again; /* c ends the number and is read as what follows */
+        }
+        s->sub = (uint8_t)next;
+    } else if (mode == M_LITERAL) {
+        if (c != (uint8_t)literals[s->sub]) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+        s->sub++;
+    } else if (mode == M_STRING) {
+        n = dec_step(&s->str, c, out);
+        if (n < 0) {
+            return RVK_ERR_JSON_SYNTAX;
+        }
+    } else {
+        unsigned cls = 0;
+        unsigned kind;
+        while (cls < C_SPACE + 4 && c != (uint8_t)structural[cls]) {
+            cls++;
+        }
+        if (cls >= C_SPACE) {
+            return cls < C_SPACE + 4 ? RVK_OK : RVK_ERR_JSON_SYNTAX;
+        }
+        if (cls <= C_CLOSE_OBJECT) {
+            if ((mode & M_CLOSE) == 0 || ((mode & M_ARRAY) != 0) != (cls == 0)) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            err = keep(s, c);
+            if (err != RVK_OK) {
+                return err;
+            }
+            if (s->depth == s->capture_depth) {
+                s->capture_depth = 0; /* the registered array itself closes */
+            }
+            s->depth--;
+            return value_done(s);
+        }
+        if (cls >= C_COMMA) {
+            if ((mode & (cls == C_COMMA ? M_COMMA : M_COLON)) == 0) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            /* after ',' in an array: a value, still in the array */
+            s->mode = cls == C_COLON ? M_VALUE : (mode & M_ARRAY) ? M_VALUE | M_ARRAY : M_KEY;
+            return keep(s, c);
+        }
+        if (cls == C_STRING && (mode & M_KEY) != 0) {
+            s->in_key = true;
+            s->name = s->depth <= RVK_JSON_MAX_PATH_PARTS ? s->match[s->depth - 1] : 0;
+            kind = RVK_JSON_STRING;
+        } else {
+            if ((mode & M_VALUE) == 0) {
+                return RVK_ERR_JSON_SYNTAX;
+            }
+            kind = cls < C_NUMBER ? start_kind[cls - C_OBJECT] : RVK_JSON_NUMBER;
+            err = start_value(s, kind);
+            if (err != RVK_OK) {
+                return err;
+            }
+        }
+        if (kind == RVK_JSON_NUMBER) {
+            s->mode = M_NUMBER;
+            s->sub = N_START;
+            goto again;
+        }
+        if (kind & (RVK_JSON_BOOL | RVK_JSON_NULL)) {
+            s->sub = (uint8_t)(c - 'f');
+            s->mode = M_LITERAL;
+            goto again;
+        }
+        err = keep(s, c);
+        if (err != RVK_OK) {
+            return err;
+        }
+        if (kind == RVK_JSON_STRING) {
+            memset(&s->str, 0, sizeof s->str);
+            s->mode = M_STRING;
+            return RVK_OK;
+        }
+        /* an object or array opens */
         unsigned level = s->depth;
         unsigned bit = 1u << (level % 8u);
         if (level >= RVK_JSON_MAX_DEPTH) {
@@ -544,94 +610,10 @@ static rvk_err start_value(rvk_json_stream *s, uint8_t c)
         s->is_array[level / 8u] = (uint8_t)((s->is_array[level / 8u] & ~bit) |
                                             (kind == RVK_JSON_ARRAY ? bit : 0u));
         s->depth = (uint8_t)(level + 1u);
-        if (level < RVK_JSON_MAX_PATH_PARTS) {
-            s->match[level] = (uint16_t)next;
-            s->seen[level] = 0;
-        }
-        s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE : M_KEY | M_CLOSE;
+        s->mode = kind == RVK_JSON_ARRAY ? M_VALUE | M_CLOSE | M_ARRAY : M_KEY | M_CLOSE;
         return RVK_OK;
     }
-    if (kind == RVK_JSON_NUMBER) {
-        s->sub = c == '-' ? N_MINUS : c == '0' ? N_ZERO : N_INT;
-        s->mode = M_NUMBER;
-    } else {
-        s->sub = c == 't' ? 1 : c == 'f' ? 6 : 12; /* past c in literals */
-        s->mode = M_LITERAL;
-    }
-    return put(s, &c, 1);
-}
 
-static rvk_err scan(rvk_json_stream *s, uint8_t c)
-{
-    unsigned mode = s->mode;
-    uint8_t out[4];
-    int n = 1;
-    rvk_err err;
-
-    out[0] = c;
-    if (mode == M_NUMBER) {
-        unsigned next = (number_next[s->sub] >> (4u * num_class(c))) & 15u;
-        if (next < N_END) {
-            s->sub = (uint8_t)next;
-            goto value_byte;
-        }
-        if (next == N_BAD) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        err = value_done(s);
-        if (err != RVK_OK) {
-            return err;
-        }
-        /* c ends the number and is read again as what follows it */
-        mode = s->mode;
-    } else if (mode == M_LITERAL) {
-        if (c != (uint8_t)literals[s->sub]) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        s->sub++;
-        goto value_byte;
-    } else if (mode == M_STRING) {
-        n = dec_step(&s->str, c, out);
-        if (n < 0) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        goto value_byte;
-    }
-
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-        return RVK_OK;
-    }
-    if ((c == ']' || c == '}') && (mode & M_CLOSE) != 0) {
-        if (top_is_array(s) != (c == ']')) {
-            return RVK_ERR_JSON_SYNTAX;
-        }
-        err = keep(s, c);
-        if (err != RVK_OK) {
-            return err;
-        }
-        if (s->capture >= 0 && s->depth == s->capture_depth) {
-            s->capture = -1; /* the registered array itself closes */
-        }
-        s->depth--;
-        return value_done(s);
-    }
-    if ((mode & M_VALUE) != 0) {
-        return start_value(s, c);
-    }
-    if (c == '"' && (mode & M_KEY) != 0) {
-        memset(&s->str, 0, sizeof s->str);
-        s->in_key = true;
-        s->key_match = !s->in_element && level_match(s) != 0;
-        s->mode = M_STRING;
-        return keep(s, c);
-    }
-    if ((c == ',' && (mode & M_COMMA) != 0) || (c == ':' && (mode & M_COLON) != 0)) {
-        s->mode = c == ':' || top_is_array(s) ? M_VALUE : M_KEY;
-        return keep(s, c);
-    }
-    return RVK_ERR_JSON_SYNTAX;
-
-value_byte:
     err = keep(s, c);
     if (err != RVK_OK) {
         return err;
@@ -642,27 +624,33 @@ value_byte:
         }
         s->in_key = false;
         s->mode = M_COLON;
-        if (!s->key_match) {
-            return RVK_OK;
+        return name_step(s, NAME_END);
+    }
+    for (int k = 0; k < n && s->in_key; k++) {
+        (void)name_step(s, out[k]);
+    }
+    if (s->sink != NULL) {
+        rvk_json_scalar *sc = s->sink;
+        if ((size_t)n > sc->cap - 1u - sc->len) {
+            return RVK_ERR_JSON_TOO_LARGE;
         }
-        s->key_match = false;
-        return key_done(s);
+        memcpy(sc->out + sc->len, out, (size_t)n);
+        sc->len += (size_t)n;
     }
-    err = put(s, out, (size_t)n);
-    if (err == RVK_OK && mode == M_LITERAL && literals[s->sub] == '\0') {
-        err = value_done(s);
+    if (mode == M_LITERAL && literals[s->sub] == '\0') {
+        return value_done(s);
     }
-    return err;
+    return RVK_OK;
 }
 
 static rvk_err fail(rvk_json_stream *s, rvk_err err)
 {
-    if (s->sink >= 0) {
+    if (s->sink != NULL) {
         /* no partial value is left behind, and out stays a C string */
-        rvk_json_scalar *sc = &s->scalars[s->sink];
+        rvk_json_scalar *sc = s->sink;
         sc->out[0] = '\0';
         sc->len = 0;
-        s->sink = -1;
+        s->sink = NULL;
     }
     s->err = err;
     rvk_wipe(s->window, s->used);
@@ -735,19 +723,21 @@ static rvk_err read_token(const char *text, const jsmntok_t *t, const char *key,
     rvk_err err = RVK_OK;
     rvk_json_strdec d;
     uint8_t b[4];
-    int n = 0;
 
     memset(&d, 0, sizeof d);
     if (key == NULL && cap == 0) {
-        n = DEC_END; /* no room even for the NUL: nothing is read */
-        err = RVK_ERR_JSON_TOO_LARGE;
+        err = RVK_ERR_JSON_TOO_LARGE; /* no room even for the NUL */
     }
-    while (n != DEC_END) {
-        n = dec_step(&d, p < end ? *p : '"', b);
-        if (n < 0 || (n == DEC_END) != (p == end)) {
+    while (err == RVK_OK) {
+        int n = dec_step(&d, p < end ? *p : '"', b);
+        if (n == DEC_END && p == end) {
+            break;
+        }
+        if (n < 0 || n == DEC_END || p == end) {
             err = RVK_ERR_JSON_SYNTAX;
         }
         p++;
+        /* n <= 4 here unless err is set: a quote inside is not reached */
         for (int k = 0; k < n && n != DEC_END; k++, used++) {
             if (key != NULL) {
                 equal = equal && key[used] != '\0' && (uint8_t)key[used] == b[k];
@@ -758,10 +748,9 @@ static rvk_err read_token(const char *text, const jsmntok_t *t, const char *key,
                 out[used] = (char)b[k];
             }
         }
-        if (err != RVK_OK) {
-            used = 0;
-            break;
-        }
+    }
+    if (err != RVK_OK) {
+        used = 0;
     }
     if (key != NULL) {
         used = equal && key[used] == '\0';
@@ -840,24 +829,25 @@ rvk_err rvk_json_element_member(const rvk_json_element *e, const char *key,
 rvk_err rvk_json_parse_int(const char *text, size_t len, int64_t *out)
 {
     size_t negative = len > 0 && text[0] == '-';
-    size_t i = negative;
+    const char *digits = text + negative;
+    size_t n = len - negative;
     uint64_t value = 0;
 
-    if (i == len || (text[i] == '0' && len - i > 1)) {
+    /* 1..19 digits without a leading zero: 19 decimal digits cannot wrap
+     * uint64 (< 10^19 < 2^64), so one comparison at the end checks the
+     * range: 2^63 - 1, or 2^63 for a negative number */
+    if (n - 1u >= 19u || (digits[0] == '0' && n > 1)) {
         return RVK_ERR_JSON_TYPE;
     }
-    for (; i < len; i++) {
-        unsigned digit = (unsigned)(unsigned char)text[i] - '0';
-        /* value * 10 cannot wrap while value <= (2^63 - 1) / 10; the sum is
-         * then checked against 2^63 - 1, or 2^63 for a negative number
-         * (constants only: no 64-bit division helper) */
-        if (digit > 9 || value > (uint64_t)INT64_MAX / 10u) {
+    for (size_t i = 0; i < n; i++) {
+        unsigned digit = (unsigned)(unsigned char)digits[i] - '0';
+        if (digit > 9) {
             return RVK_ERR_JSON_TYPE;
         }
         value = value * 10u + digit;
-        if (value > (uint64_t)INT64_MAX + negative) {
-            return RVK_ERR_JSON_TYPE;
-        }
+    }
+    if (value > (uint64_t)INT64_MAX + negative) {
+        return RVK_ERR_JSON_TYPE;
     }
     /* 0 - 2^63 converts to INT64_MIN: GCC and Clang define the conversion
      * of an out-of-range unsigned value as modulo 2^64 */

@@ -137,27 +137,29 @@ typedef struct rvk_json_stream {
     rvk_json_array *arrays;
     size_t array_count;
     rvk_err err;          /* sticky */
-    /* private: the scanner, path stack and window */
+    /* private: the scanner, path stack and window (the fields used most
+       come first: small offsets make shorter Thumb loads and stores) */
     uint8_t mode;         /* what the scanner expects next */
     uint8_t sub;          /* number grammar state, or literal position */
     uint8_t depth;        /* open containers */
-    uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
     bool in_key;          /* the string being read is a member name */
-    bool key_match;       /* ... and is decoded into the window to match
-                             (cleared when it does not fit: no match) */
     bool in_element;      /* bytes go to the window as part of an element */
-    int8_t sink;          /* scalar receiving the current value, -1 none */
-    int8_t capture;       /* array whose elements are captured, -1 none */
-    uint8_t capture_depth;/* depth inside that array (where its elements
-                             start and end) */
+    uint8_t capture;      /* array whose elements are captured ... */
+    uint8_t capture_depth;/* ... at this depth inside it (where its elements
+                             start and end), or 0 if none */
+    struct rvk_json_scalar *sink; /* receives the current value, or NULL */
+    uint16_t name;        /* registrations the member name read so far
+                             still matches, byte by byte */
+    uint16_t leaf;        /* registrations ending at the last key */
+    uint16_t cont;        /* registrations continuing below the last key */
+    rvk_json_strdec str;
     /* registrations still matching the path, per object level, and those
        already met at that level (a second meeting is a duplicate) */
     uint16_t match[RVK_JSON_MAX_PATH_PARTS];
     uint16_t seen[RVK_JSON_MAX_PATH_PARTS];
-    uint16_t leaf;        /* registrations ending at the last key */
-    uint16_t cont;        /* registrations continuing below the last key */
-    rvk_json_strdec str;
-    size_t used;          /* bytes held in window */
+    uint8_t is_array[(RVK_JSON_MAX_DEPTH + 7) / 8]; /* bit per level */
+    size_t used;          /* bytes held in window (or of a member name
+                             matched so far: see name_step) */
     char window[RVK_JSON_WINDOW];
 } rvk_json_stream;
 
