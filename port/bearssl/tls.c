@@ -354,6 +354,10 @@ static rvk_err tls_recv(void *ctx, uint8_t *buf, size_t len, size_t *got,
     app = br_ssl_engine_recvapp_buf(eng, &avail);
     n = len < avail ? len : avail;
     memcpy(buf, app, n);
+    /* Decrypted in place: on a kept-alive connection the plaintext (a
+     * listing's tokens, say) would stay in the record buffer until the
+     * next record. The caller has its copy; the engine is done with it. */
+    rvk_wipe(app, n);
     br_ssl_engine_recvapp_ack(eng, n);
     *got = n;
     return RVK_OK;

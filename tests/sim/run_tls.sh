@@ -133,6 +133,9 @@ start_server ipother ip_unknown_ca echo; P_IPOTHER=$PORT
 check "RSA-2048 server: handshake, echo, close_notify gives got=0" probe $P_RSA $ECHO --end ok
 check "ECDSA P-256 server: handshake, echo, close_notify gives got=0" probe $P_EC $ECHO --end ok
 check "64 KB response in 16 KB records through the mono buffer" probe $P_EC --bulk 65536 --end ok
+check "a read reply's plaintext is not left in the rvk_tls (record buffer wiped)" \
+    probe $P_EC --send 'reply-marker-4f1d9c2a7e\n' --reply-prefix reply-marker-4f1d9c2a7e \
+    --no-plaintext-left --end ok
 check "wrong host name -> tls-name-mismatch" probe $P_NAME --expect tls-name-mismatch
 check "expired certificate -> tls-certificate-time" probe $P_EXP --expect tls-certificate-time
 check "not yet valid certificate -> tls-certificate-time" probe $P_NOTYET --expect tls-certificate-time

@@ -9,6 +9,9 @@
  *             [--end ok|ERR]                 how the stream must end
  *             [--resume]                     reconnect: must resume; after
  *                                            forget_session: must not
+ *             [--no-plaintext-left]          after the reply is read (and
+ *                                            before close), the rvk_tls
+ *                                            must not hold its bytes
  * ERR is an rvk_err_name() ("tls-name-mismatch"). Exit 0 when everything
  * matched, 1 otherwise, with the reason on stderr.
  */
@@ -30,7 +33,7 @@ static uint8_t pem[1 << 16];
 
 static struct {
     const char *ca, *name, *expect, *send, *reply_prefix, *end;
-    int builtin, no_rtc, resume;
+    int builtin, no_rtc, resume, no_plaintext_left;
     long long time, floor;
     unsigned long port, timeout_ms, bulk;
 } opt;
@@ -57,6 +60,18 @@ static rvk_err send_all(rvk_transport *tr, const char *s, uint64_t deadline)
 }
 
 /* Connect, check the result, exchange, check the end. 0 = as expected. */
+/* Does mem hold the n bytes of needle anywhere? */
+static int holds(const void *mem, size_t len, const uint8_t *needle, size_t n)
+{
+    const uint8_t *m = mem;
+    for (size_t i = 0; i + n <= len; i++) {
+        if (memcmp(m + i, needle, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int session(rvk_transport *tr, const char *label)
 {
     uint64_t deadline = rvk_posix_monotonic_ms() + opt.timeout_ms;
@@ -99,6 +114,13 @@ static int session(rvk_transport *tr, const char *label)
             break;
         }
         total += got;
+        /* A kept-alive connection reads no further record that would
+         * overwrite the buffer: check while the reply is the last read. */
+        if (opt.no_plaintext_left && want_len >= 8 && total >= want_len &&
+            holds(&tls, sizeof tls, in, want_len)) {
+            fprintf(stderr, "tls_probe: the reply's plaintext is still in the rvk_tls\n");
+            return 1;
+        }
         if (total == sizeof in) {
             fprintf(stderr, "tls_probe: response too large\n");
             return 1;
@@ -151,6 +173,7 @@ int main(int argc, char **argv)
         if (strcmp(a, "--builtin") == 0) { opt.builtin = 1; continue; }
         if (strcmp(a, "--no-rtc") == 0) { opt.no_rtc = 1; continue; }
         if (strcmp(a, "--resume") == 0) { opt.resume = 1; continue; }
+        if (strcmp(a, "--no-plaintext-left") == 0) { opt.no_plaintext_left = 1; continue; }
         if (v == NULL) { fprintf(stderr, "tls_probe: %s needs a value\n", a); return 2; }
         i++;
         if (strcmp(a, "--port") == 0) opt.port = strtoul(v, NULL, 10);
