@@ -570,9 +570,11 @@ def main():
     L.append("| revocation path peak stack (goal) | <= 4,096 B | %s B static, %s B painted (TLS handshake not included) |" % (
         n(path_static), n(path_painted)))
     if net:
-        L.append("| revocation path peak stack with the TLS handshake (goal) | <= 4,096 B | %s B full handshake, %s B resumed (painted, rvk-net.elf) |" % (
+        bare = net.get("net.bare.tls_handshake.stack")
+        L.append("| revocation path peak stack with the TLS handshake (goal) | <= 4,096 B | %s B full handshake, %s B resumed (painted, rvk-net.elf)%s |" % (
             n(max(v for k, v in net.items() if k.startswith("net.full.") and k.endswith(".stack"))),
-            n(net.get("net.resumed.newapi_list.stack", 0))))
+            n(net.get("net.resumed.newapi_list.stack", 0)),
+            "; BearSSL's full handshake alone, through the TLS port: %s B" % n(bare) if bare else ""))
     else:
         L.append("| revocation path peak stack with the TLS handshake (goal) | <= 4,096 B | not measured: run make test |")
     L.append("")
