@@ -159,6 +159,7 @@ M4_LWIP_INCS := -Iboards/cortex-m4 -isystem $(LWIP)/src/include -Iport/lwip -Ipo
 M4_FULL_ELF := $(M4)/rvk-full.elf
 M4_PORT_OBJS := $(patsubst %.c,$(M4)/obj/%.o,$(wildcard port/bearssl/*.c) port/lwip/rvk_lwip_transport.c)
 M4_RTOS_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/rtos.c boards/cortex-m4/sys_arch.c)
+M4_STACK_OBJ := $(M4)/obj/boards/cortex-m4/device_stack.o
 M4_ANCHORS := boards/cortex-m4/anchors.pem
 # With the scheduler, threads run on their own stacks (PSP); the linker
 # script's stack region (MSP) only takes exceptions and the reset path.
@@ -175,8 +176,8 @@ $(M4)/obj/port/%.o: port/%.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_CFLAGS) $(M4_LWIP_INCS) -MMD -MP -c $< -o $@
 
-$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
-$(M4_RTOS_OBJS) $(M4)/obj/boards/cortex-m4/full_main.o: $(M4_LWIPLIB)
+$(M4_RTOS_OBJS) $(M4_STACK_OBJ) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
+$(M4_RTOS_OBJS) $(M4_STACK_OBJ) $(M4)/obj/boards/cortex-m4/full_main.o: $(M4_LWIPLIB)
 
 $(M4)/obj/boards/cortex-m4/full_test_main.o: boards/cortex-m4/full_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4_LWIPLIB)
 	@mkdir -p $(dir $@)
@@ -191,12 +192,12 @@ $(M4)/obj/gen/anchors.o: $(M4)/gen/anchors.c $(STAMP) $(M4_TOOLS)
 	@$(M4_CC) $(M4_BOARD_CFLAGS) -c $< -o $@
 
 M4_FULL_APP_ELF := $(M4)/rvk-full-app.elf
-$(M4_FULL_APP_ELF): $(M4)/obj/boards/cortex-m4/full_main.o $(M4)/obj/boards/cortex-m4/mtest.o \
+$(M4_FULL_APP_ELF): $(M4)/obj/boards/cortex-m4/full_main.o $(M4)/obj/boards/cortex-m4/mtest.o $(M4_STACK_OBJ) \
 		$(M4_BOARD_OBJS) $(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) \
 		$(M4_BRLIB) $(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))
 
-$(M4_FULL_ELF): $(M4)/obj/boards/cortex-m4/full_test_main.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) \
+$(M4_FULL_ELF): $(M4)/obj/boards/cortex-m4/full_test_main.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) $(M4_STACK_OBJ) \
 		$(M4_RTOS_OBJS) $(M4_PORT_OBJS) $(M4)/obj/gen/anchors.o $(M4_LIB) $(M4_BRLIB) \
 		$(M4_LWIPLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_LWIPLIB) $(M4_BRLIB))

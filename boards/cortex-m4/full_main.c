@@ -24,6 +24,7 @@
 
 #include "board.h"
 #include "device_flow.h"
+#include "device_stack.h"
 #include "mtest.h"
 #include "rtos.h"
 #include "semihost.h"
@@ -85,21 +86,9 @@ static void full_revoke_over_tls_over_lwip_has_no_route(void)
 {
     static const rvk_endpoint vod = { "vod.tencentcloudapi.com", 443, "10.0.2.100", 0, true };
     static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
-    rvk_tls_config cfg;
-    rvk_port port;
-    memset(&cfg, 0, sizeof cfg);
-    memset(&port, 0, sizeof port);
-    rvk_lwip_tcp_init(&tcp, &clock_port, NULL);
-    cfg.lower = rvk_lwip_tcp_transport(&tcp);
-    cfg.anchors = rvk_fw_anchors;
-    cfg.anchor_count = rvk_fw_anchors_count;
-    cfg.clock = clock_port;
-    cfg.entropy.fill = ent_fill;
-    rvk_tls_init(&tls, &cfg);
-    port.transport = rvk_tls_transport(&tls);
-    port.clock = clock_port;
-    port.entropy.fill = ent_fill;
-    rvk_client_init(&client, &port);
+    static const rvk_entropy entropy = { ent_fill, NULL };
+    device_stack_init(&tcp, &tls, &client, rvk_fw_anchors, rvk_fw_anchors_count,
+                      &clock_port, &entropy);
     client.cfg.retries = 0;
     client.cfg.timeout_ms = 2000;
     uintptr_t sp = board_stack_paint_below();
@@ -154,22 +143,11 @@ static const mt_test full_tests[] = {
 };
 MT_SUITE(suite_full, full_tests);
 
-static sys_sem_t tcpip_ready;
-static void tcpip_done(void *arg)
-{
-    (void)arg;
-    sys_sem_signal(&tcpip_ready);
-}
 
 static void app(void *arg)
 {
     (void)arg;
-    if (sys_sem_new(&tcpip_ready, 0) != ERR_OK) {
-        sh_puts("FAULT: no semaphore\n");
-        sh_exit(2);
-    }
-    tcpip_init(tcpip_done, NULL);
-    (void)sys_arch_sem_wait(&tcpip_ready, 0);
+    device_stack_start_lwip();
 #ifdef RVK_FULL_WITH_TESTS
     mt_note("counter", "SysTick drives the scheduler: timing metrics not meaningful here");
     mt_run_suite(&suite_core);

@@ -42,6 +42,7 @@ $(M4)/obj/gen/net-anchors-%.o: $(M4)/gen/net-anchors-%.c $(STAMP) $(M4_TOOLS)
 	@$(M4_CC) $(M4_BOARD_CFLAGS) -c $< -o $@
 
 M4_NET_OBJS := $(M4)/obj/net/net_main.o $(M4)/obj/net/lan9118.o $(M4)/obj/net/rtos.o \
+               $(M4)/obj/net/device_stack.o \
                $(M4)/obj/boards/cortex-m4/mtest.o $(M4)/obj/boards/cortex-m4/sys_arch.o \
                $(M4_BOARD_OBJS) $(M4_PORT_OBJS)
 

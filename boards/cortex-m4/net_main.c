@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "board.h"
+#include "device_stack.h"
 #include "lan9118.h"
 #include "mtest.h"
 #include "rtos.h"
@@ -152,21 +153,8 @@ static rvk_journal journal;
 
 static void stack_init(const br_x509_trust_anchor *anchors, size_t count)
 {
-    rvk_tls_config cfg;
-    rvk_port port;
-    memset(&cfg, 0, sizeof cfg);
-    memset(&port, 0, sizeof port);
-    rvk_lwip_tcp_init(&tcp, &clock_port, NULL);
-    cfg.lower = rvk_lwip_tcp_transport(&tcp);
-    cfg.anchors = anchors;
-    cfg.anchor_count = count;
-    cfg.clock = clock_port;
-    cfg.entropy.fill = ent_fill;
-    rvk_tls_init(&tls, &cfg);
-    port.transport = rvk_tls_transport(&tls);
-    port.clock = clock_port;
-    port.entropy.fill = ent_fill;
-    rvk_client_init(&client, &port);
+    static const rvk_entropy entropy = { ent_fill, NULL };
+    device_stack_init(&tcp, &tls, &client, anchors, count, &clock_port, &entropy);
     client.cfg.timeout_ms = 30000;
 }
 
@@ -343,12 +331,6 @@ static const mt_test net_tests[] = {
 MT_SUITE(suite_net, net_tests);
 
 /* ---- boot ------------------------------------------------------------------ */
-static sys_sem_t tcpip_ready;
-static void tcpip_done(void *arg)
-{
-    (void)arg;
-    sys_sem_signal(&tcpip_ready);
-}
 
 static int net_up(void)
 {
@@ -369,12 +351,7 @@ static int net_up(void)
 static void app(void *arg)
 {
     (void)arg;
-    if (sys_sem_new(&tcpip_ready, 0) != ERR_OK) {
-        sh_puts("FAULT: no semaphore\n");
-        sh_exit(2);
-    }
-    tcpip_init(tcpip_done, NULL);
-    (void)sys_arch_sem_wait(&tcpip_ready, 0);
+    device_stack_start_lwip();
     if (!net_up()) {
         sh_puts("FAULT: LAN9118 not found or not initialised\n");
         sh_exit(2);
