@@ -173,6 +173,16 @@ static rvk_err fn_fill(void *ctx, uint8_t *buf, size_t len)
     return RVK_OK;
 }
 
+void fake_net_client(fake_net *f, rvk_client *c)
+{
+    fake_net_init(f);
+    rvk_port port = fake_net_port(f);
+    rvk_client_init(c, &port);
+    c->cfg.fixed_time = INT64_C(1735689600);
+    c->cfg.rate_per_sec = 0;
+    c->cfg.retries = 0;
+}
+
 rvk_port fake_net_port(fake_net *f)
 {
     rvk_port p;

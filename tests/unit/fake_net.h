@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "revokit/rvk_client.h"
 #include "revokit/rvk_port.h"
 
 typedef enum fn_end {
@@ -72,6 +73,10 @@ size_t fake_net_add_refused(fake_net *f, rvk_err err);
 
 /* A port whose transport, clock and entropy are f (no storage, no log). */
 rvk_port fake_net_port(fake_net *f);
+
+/* Reset f and initialise c on its port for operation tests: signing time
+ * fixed at 2025-01-01 (1735689600), no rate limit, no retries. */
+void fake_net_client(fake_net *f, rvk_client *c);
 
 /* Does the sent log contain needle? */
 bool fake_net_sent_contains(const fake_net *f, const char *needle);

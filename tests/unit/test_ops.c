@@ -49,13 +49,8 @@ static void tc_error(const char *code)
 static int setup(void **state)
 {
     (void)state;
-    fake_net_init(&net);
+    fake_net_client(&net, &client);
     nbufs = 0;
-    rvk_port port = fake_net_port(&net);
-    rvk_client_init(&client, &port);
-    client.cfg.fixed_time = INT64_C(1735689600);
-    client.cfg.rate_per_sec = 0;
-    client.cfg.retries = 0;
     return 0;
 }
 

@@ -23,12 +23,7 @@ static char answer_buf[1024];
 static int setup(void **state)
 {
     (void)state;
-    fake_net_init(&net);
-    rvk_port port = fake_net_port(&net);
-    rvk_client_init(&client, &port);
-    client.cfg.fixed_time = INT64_C(1735689600);
-    client.cfg.rate_per_sec = 0;
-    client.cfg.retries = 0;
+    fake_net_client(&net, &client);
     return 0;
 }
 
