@@ -65,7 +65,7 @@ def resign(cert, ca_key, old, new):
 
 
 def carray(label, data):
-    out = ["static const unsigned char %s[%d] = {" % (label, len(data))]
+    out = ["FIXTURE const unsigned char %s[%d] = {" % (label, len(data))]
     for i in range(0, len(data), 12):
         out.append("    " + ", ".join("0x%02x" % b for b in data[i:i + 12]) + ",")
     out.append("};")
@@ -94,12 +94,18 @@ def main():
     print(" * leaf_future (from 2090). Leaf SAN: DNS:localhost, IP:127.0.0.1,")
     print(" * IP:::1. Test-only keys, no secret. */")
     print("#ifndef TLS_FIXTURE_H\n#define TLS_FIXTURE_H\n")
-    print("static const char ca_pem[] =")
+    print("/* each test uses only some of these */")
+    print("#define FIXTURE static __attribute__((unused))\n")
+    print("FIXTURE const char ca_pem[] =")
     for line in ca.public_bytes(pem).decode().splitlines():
         print('    "%s\\n"' % line)
     print("    ;\n")
-    print("static const char other_ca_pem[] =")
+    print("FIXTURE const char other_ca_pem[] =")
     for line in other.public_bytes(pem).decode().splitlines():
+        print('    "%s\\n"' % line)
+    print("    ;\n")
+    print("FIXTURE const char leaf_pem[] =")
+    for line in good.public_bytes(pem).decode().splitlines():
         print('    "%s\\n"' % line)
     print("    ;\n")
     print(carray("ca_der", ca.public_bytes(der)))
