@@ -198,6 +198,10 @@ static void test_storage_init_strips_trailing_slashes(void **state)
     snprintf(rec, sizeof rec, "%s/rvk-42.rec", f->dir);
     assert_int_equal(stat(rec, &sb), 0);
     assert_int_equal(sb.st_size, 1);
+    /* the root keeps its only slash */
+    assert_int_equal(rvk_posix_storage_init(&ps, "/"), RVK_OK);
+    assert_int_equal(ps.dir_len, 1);
+    assert_string_equal(ps.dir, "/");
 }
 
 static void test_storage_null_arguments_are_errors(void **state)
