@@ -271,3 +271,11 @@ coverage: $(DEPS)/.stamp-coverage
 # test_secret_hygiene reads the stack an operation leaves behind: bind
 # symbols at load time so the dynamic loader does not spill registers there.
 $(BUILD)/unit/test_secret_hygiene $(BUILD)/asan/unit/test_secret_hygiene: CFLAGS_TEST += -Wl,-z,now
+
+# test_posix_faults injects system-call failures into the POSIX port: the
+# port's calls to these functions go to the test's __wrap_ versions.
+comma := ,
+POSIX_FAULT_WRAPS := syscall open read write fsync close rename clock_gettime \
+    nanosleep socket connect poll getsockopt send recv
+$(BUILD)/unit/test_posix_faults $(BUILD)/asan/unit/test_posix_faults: \
+    CFLAGS_TEST += $(addprefix -Wl$(comma)--wrap=,$(POSIX_FAULT_WRAPS))

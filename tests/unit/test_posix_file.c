@@ -132,6 +132,31 @@ static void test_file_dash_over_cap_is_error(void **state)
     close(saved);
 }
 
+static void test_file_argument_errors(void **state)
+{
+    uint8_t buf[4];
+    size_t got = 9;
+    (void)state;
+    assert_int_equal(rvk_posix_read_file(NULL, buf, sizeof buf, &got), RVK_ERR_ARG);
+    assert_int_equal(got, 0);
+    assert_int_equal(rvk_posix_read_file("", buf, sizeof buf, &got), RVK_ERR_ARG);
+    assert_int_equal(rvk_posix_read_file(path, buf, sizeof buf, NULL), RVK_ERR_ARG);
+    assert_int_equal(rvk_posix_read_file(path, NULL, sizeof buf, &got), RVK_ERR_ARG);
+}
+
+static void test_file_zero_capacity_reads_only_an_empty_file(void **state)
+{
+    size_t got = 9;
+    (void)state;
+    put("", 0);
+    assert_int_equal(rvk_posix_read_file(path, NULL, 0, &got), RVK_OK);
+    assert_int_equal(got, 0);
+    put("x", 1);
+    got = 9;
+    assert_int_equal(rvk_posix_read_file(path, NULL, 0, &got), RVK_ERR_BUFFER_TOO_SMALL);
+    assert_int_equal(got, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +167,8 @@ int main(void)
         cmocka_unit_test(test_file_directory_is_arg_error),
         cmocka_unit_test_setup_teardown(test_file_dash_reads_stdin, make_file, remove_file),
         cmocka_unit_test(test_file_dash_over_cap_is_error),
+        cmocka_unit_test_setup_teardown(test_file_argument_errors, make_file, remove_file),
+        cmocka_unit_test_setup_teardown(test_file_zero_capacity_reads_only_an_empty_file, make_file, remove_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -182,6 +182,64 @@ static void test_storage_write_fails_when_directory_vanished(void **state)
     assert_int_equal(st.write(st.ctx, 1, (const uint8_t *)"x", 1), RVK_ERR_STORAGE);
 }
 
+static void test_storage_init_strips_trailing_slashes(void **state)
+{
+    fixture *f = *state;
+    rvk_posix_storage ps;
+    rvk_storage st;
+    char slashed[96], rec[128];
+    struct stat sb;
+    snprintf(slashed, sizeof slashed, "%s///", f->dir);
+    assert_int_equal(rvk_posix_storage_init(&ps, slashed), RVK_OK);
+    assert_int_equal(ps.dir_len, strlen(f->dir));
+    assert_string_equal(ps.dir, f->dir);
+    st = rvk_posix_storage_get(&ps);
+    assert_int_equal(st.write(st.ctx, 42, (const uint8_t *)"x", 1), RVK_OK);
+    snprintf(rec, sizeof rec, "%s/rvk-42.rec", f->dir);
+    assert_int_equal(stat(rec, &sb), 0);
+    assert_int_equal(sb.st_size, 1);
+    /* the root keeps its only slash */
+    assert_int_equal(rvk_posix_storage_init(&ps, "/"), RVK_OK);
+    assert_int_equal(ps.dir_len, 1);
+    assert_string_equal(ps.dir, "/");
+}
+
+static void test_storage_null_arguments_are_errors(void **state)
+{
+    fixture *f = *state;
+    uint8_t buf[4];
+    size_t got = 9;
+    assert_int_equal(rvk_posix_storage_init(NULL, f->dir), RVK_ERR_ARG);
+    assert_int_equal(rvk_posix_storage_init(&f->ps, NULL), RVK_ERR_ARG);
+    assert_int_equal(f->st.read(f->st.ctx, 1, buf, sizeof buf, NULL), RVK_ERR_STORAGE);
+    assert_int_equal(f->st.read(f->st.ctx, 1, NULL, sizeof buf, &got), RVK_ERR_STORAGE);
+    assert_int_equal(got, 0);
+    assert_int_equal(f->st.read(NULL, 1, buf, sizeof buf, &got), RVK_ERR_STORAGE);
+    assert_int_equal(f->st.write(NULL, 1, buf, sizeof buf), RVK_ERR_STORAGE);
+    assert_int_equal(f->st.write(f->st.ctx, 1, NULL, 3), RVK_ERR_STORAGE);
+    assert_int_equal(count_files(f->dir), 0);
+}
+
+static void test_storage_empty_record_without_buffers(void **state)
+{
+    fixture *f = *state;
+    size_t got = 9;
+    assert_int_equal(f->st.write(f->st.ctx, 3, NULL, 0), RVK_OK);
+    assert_int_equal(f->st.read(f->st.ctx, 3, NULL, 0, &got), RVK_OK);
+    assert_int_equal(got, 0);
+    assert_int_equal(count_files(f->dir), 1);
+}
+
+static void test_storage_largest_record_id_has_ten_digits(void **state)
+{
+    fixture *f = *state;
+    char rec[128];
+    struct stat sb;
+    assert_int_equal(f->st.write(f->st.ctx, UINT32_MAX, (const uint8_t *)"max", 3), RVK_OK);
+    snprintf(rec, sizeof rec, "%s/rvk-4294967295.rec", f->dir);
+    assert_int_equal(stat(rec, &sb), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -195,6 +253,10 @@ int main(void)
         cmocka_unit_test(test_storage_init_rejects_non_directory),
         cmocka_unit_test(test_storage_init_rejects_too_long_path),
         cmocka_unit_test_setup_teardown(test_storage_write_fails_when_directory_vanished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_init_strips_trailing_slashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_null_arguments_are_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_empty_record_without_buffers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_storage_largest_record_id_has_ten_digits, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,6 +121,7 @@ typedef struct resolver_log {
     uint16_t port;
     int calls;
     rvk_err answer;
+    int bad_len;    /* 1: report length 0, 2: longer than the storage */
 } resolver_log;
 
 static rvk_err fake_resolve(void *ctx, const char *host, uint16_t port,
@@ -138,6 +139,11 @@ static rvk_err fake_resolve(void *ctx, const char *host, uint16_t port,
     a->sin_port = htons(port);
     a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     *out_len = sizeof *a;
+    if (log->bad_len == 1) {
+        *out_len = 0;
+    } else if (log->bad_len == 2) {
+        *out_len = (socklen_t)sizeof *out + 1;
+    }
     return RVK_OK;
 }
 
@@ -376,6 +382,87 @@ static void test_tcp_connect_times_out_when_syns_are_dropped(void **state)
     close(l);
 }
 
+static void test_tcp_resolver_timeout_stays_timeout(void **state)
+{
+    resolver_log log;
+    rvk_posix_tcp t;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    log.answer = RVK_ERR_NET_TIMEOUT;
+    rvk_posix_tcp_init(&t, fake_resolve, &log);
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, "slow.invalid", 443, NULL,
+                                               rvk_posix_monotonic_ms() + 2000),
+                     RVK_ERR_NET_TIMEOUT);
+    assert_int_equal(t.fd, -1);
+}
+
+static void test_tcp_resolver_other_error_is_resolve_error(void **state)
+{
+    resolver_log log;
+    rvk_posix_tcp t;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    log.answer = RVK_ERR_INTERNAL; /* outside the contract: still RESOLVE */
+    rvk_posix_tcp_init(&t, fake_resolve, &log);
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, "odd.invalid", 443, NULL,
+                                               rvk_posix_monotonic_ms() + 2000),
+                     RVK_ERR_NET_RESOLVE);
+}
+
+static void test_tcp_resolver_address_length_out_of_range_is_resolve_error(void **state)
+{
+    resolver_log log;
+    rvk_posix_tcp t;
+    (void)state;
+    memset(&log, 0, sizeof log);
+    rvk_posix_tcp_init(&t, fake_resolve, &log);
+    log.bad_len = 1;
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, "empty.invalid", 443, NULL,
+                                               rvk_posix_monotonic_ms() + 2000),
+                     RVK_ERR_NET_RESOLVE);
+    log.bad_len = 2;
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, "long.invalid", 443, NULL,
+                                               rvk_posix_monotonic_ms() + 2000),
+                     RVK_ERR_NET_RESOLVE);
+    assert_int_equal(log.calls, 2);
+    assert_int_equal(t.fd, -1);
+}
+
+static void test_tcp_connect_argument_errors(void **state)
+{
+    rvk_posix_tcp t;
+    (void)state;
+    rvk_posix_tcp_init(&t, NULL, NULL);
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, NULL, 443, NULL, 0), RVK_ERR_ARG);
+    assert_int_equal(rvk_posix_tcp_ops.connect(&t, "", 443, NULL, 0), RVK_ERR_ARG);
+    assert_int_equal(rvk_posix_tcp_ops.connect(NULL, "127.0.0.1", 443, NULL, 0),
+                     RVK_ERR_ARG);
+    assert_int_equal(t.fd, -1);
+}
+
+static void test_tcp_io_argument_errors(void **state)
+{
+    conn c;
+    uint8_t b[4] = {0};
+    size_t n = 7;
+    (void)state;
+    open_conn(&c);
+    assert_int_equal(c.tr.ops->send(c.tr.ctx, NULL, 4, &n, 0), RVK_ERR_ARG);
+    assert_int_equal(n, 0);
+    assert_int_equal(c.tr.ops->send(c.tr.ctx, b, 0, &n, 0), RVK_ERR_ARG);
+    assert_int_equal(c.tr.ops->send(c.tr.ctx, b, 4, NULL, 0), RVK_ERR_ARG);
+    assert_int_equal(c.tr.ops->send(NULL, b, 4, &n, 0), RVK_ERR_ARG);
+    n = 7;
+    assert_int_equal(c.tr.ops->recv(c.tr.ctx, NULL, 4, &n, 0), RVK_ERR_ARG);
+    assert_int_equal(n, 0);
+    assert_int_equal(c.tr.ops->recv(c.tr.ctx, b, 0, &n, 0), RVK_ERR_ARG);
+    assert_int_equal(c.tr.ops->recv(c.tr.ctx, b, 4, NULL, 0), RVK_ERR_ARG);
+    assert_int_equal(c.tr.ops->recv(NULL, b, 4, &n, 0), RVK_ERR_ARG);
+    c.tr.ops->close(NULL);
+    assert_true(c.tcp.fd >= 0); /* none of that touched the connection */
+    close_conn(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -394,6 +481,11 @@ int main(void)
         cmocka_unit_test(test_tcp_recv_after_peer_reset_is_reset),
         cmocka_unit_test(test_tcp_io_when_not_connected_is_reset_and_close_is_idempotent),
         cmocka_unit_test(test_tcp_connect_times_out_when_syns_are_dropped),
+        cmocka_unit_test(test_tcp_resolver_timeout_stays_timeout),
+        cmocka_unit_test(test_tcp_resolver_other_error_is_resolve_error),
+        cmocka_unit_test(test_tcp_resolver_address_length_out_of_range_is_resolve_error),
+        cmocka_unit_test(test_tcp_connect_argument_errors),
+        cmocka_unit_test(test_tcp_io_argument_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

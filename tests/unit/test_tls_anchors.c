@@ -12,6 +12,7 @@
 
 #include "rvk_posix.h"
 #include "rvk_tls.h"
+#include "tls_fixture.h"
 
 #define BUNDLE "/etc/ssl/certs/ca-certificates.crt"
 
@@ -295,6 +296,152 @@ static void test_anchors_over_arena_capacity_is_error_and_keeps_earlier(void **s
     assert_true(anchors.count > 0);
 }
 
+static bool contains(const uint8_t *hay, size_t n, const uint8_t *needle, size_t m)
+{
+    size_t i;
+    for (i = 0; i + m <= n; i++) {
+        if (memcmp(hay + i, needle, m) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* pem with its BEGIN/END labels replaced by label */
+static size_t relabel(char *out, size_t cap, const char *pem, const char *label)
+{
+    const char *body = strchr(pem, '\n') + 1;
+    const char *end = strstr(pem, "-----END ");
+    int n = snprintf(out, cap, "-----BEGIN %s-----\n%.*s-----END %s-----\n", label,
+                     (int)(end - body), body, label);
+    assert_true(n > 0 && (size_t)n < cap);
+    return (size_t)n;
+}
+
+static void test_anchors_accepts_x509_certificate_label(void **state)
+{
+    char in[2048];
+    size_t n = relabel(in, sizeof in, ca_pem, "X509 CERTIFICATE");
+    (void)state;
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, n), RVK_OK);
+    assert_int_equal(anchors.count, 1);
+}
+
+static void test_anchors_skips_labels_that_only_resemble_certificate(void **state)
+{
+    char in[8192];
+    size_t n = 0;
+    (void)state;
+    /* same lengths as the two accepted labels, and a prefix of one */
+    n += relabel(in + n, sizeof in - n, leaf_pem, "CERTIFICATX");
+    n += relabel(in + n, sizeof in - n, leaf_pem, "CERTIFICATE PAIR");
+    n += relabel(in + n, sizeof in - n, leaf_pem, "CERT");
+    n += relabel(in + n, sizeof in - n, leaf_pem, "TRUSTED CERTIFICATE");
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, n),
+                     RVK_ERR_TLS_ANCHORS); /* none of them is a certificate */
+    n += relabel(in + n, sizeof in - n, ca_pem, "CERTIFICATE");
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, n), RVK_OK);
+    assert_int_equal(anchors.count, 1);
+    assert_true(anchors.ta[0].flags & BR_X509_TA_CA); /* the CA, not a leaf */
+}
+
+static void test_anchors_ec_ca_and_end_entity_anchors(void **state)
+{
+    char in[4096];
+    const br_x509_trust_anchor *ca, *leaf;
+    int n = snprintf(in, sizeof in, "%s%s", ca_pem, leaf_pem);
+    (void)state;
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, (size_t)n),
+                     RVK_OK);
+    assert_int_equal(anchors.count, 2);
+    ca = &anchors.ta[0];
+    leaf = &anchors.ta[1];
+    assert_int_equal(ca->flags, BR_X509_TA_CA);
+    assert_int_equal(leaf->flags, 0); /* trusted as that exact key only */
+    assert_int_equal(ca->pkey.key_type, BR_KEYTYPE_EC);
+    assert_int_equal(ca->pkey.key.ec.curve, BR_EC_secp256r1);
+    assert_int_equal(ca->pkey.key.ec.qlen, 65);
+    assert_int_equal(ca->pkey.key.ec.q[0], 0x04);
+    /* the CA's DN is what the leaf names as its issuer */
+    assert_true(ca->dn.len > 0 && ca->dn.len < 100);
+    assert_true(contains(leaf_der, sizeof leaf_der, ca->dn.data, ca->dn.len));
+    assert_true(contains(leaf_der, sizeof leaf_der, leaf->dn.data, leaf->dn.len));
+    assert_int_equal(anchors.used, ca->dn.len + 65 + leaf->dn.len + 65);
+}
+
+static void test_anchors_cut_at_a_line_boundary_is_truncated(void **state)
+{
+    /* complete base64 lines but no END line: the block never closes */
+    const char *second_line = strchr(strchr(ca_pem, '\n') + 1, '\n') + 1;
+    size_t n = (size_t)(second_line - ca_pem);
+    (void)state;
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)ca_pem, n),
+                     RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, 0);
+    assert_int_equal(anchors.used, 0);
+}
+
+static void test_anchors_exactly_max_anchors_then_full(void **state)
+{
+    size_t i, used;
+    (void)state;
+    /* a small EC certificate: the count runs out long before the arena */
+    for (i = 0; i < RVK_TLS_MAX_ANCHORS; i++) {
+        assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)ca_pem,
+                                                 sizeof ca_pem - 1), RVK_OK);
+    }
+    assert_int_equal(anchors.count, RVK_TLS_MAX_ANCHORS);
+    used = anchors.used;
+    assert_true(used + 200 < RVK_TLS_ANCHOR_ARENA);
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)ca_pem,
+                                             sizeof ca_pem - 1), RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, RVK_TLS_MAX_ANCHORS);
+    assert_int_equal(anchors.used, used);
+}
+
+static void test_anchors_one_input_over_max_anchors_keeps_nothing(void **state)
+{
+    static char in[(RVK_TLS_MAX_ANCHORS + 1) * sizeof ca_pem];
+    size_t i, n = 0;
+    (void)state;
+    for (i = 0; i < RVK_TLS_MAX_ANCHORS + 1; i++) {
+        memcpy(in + n, ca_pem, sizeof ca_pem - 1);
+        n += sizeof ca_pem - 1;
+    }
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, n),
+                     RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, 0);
+    assert_int_equal(anchors.used, 0);
+    /* one fewer fits exactly */
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in,
+                                             n - (sizeof ca_pem - 1)), RVK_OK);
+    assert_int_equal(anchors.count, RVK_TLS_MAX_ANCHORS);
+}
+
+static void test_anchors_null_arguments(void **state)
+{
+    (void)state;
+    assert_int_equal(rvk_tls_anchors_add_pem(NULL, (const uint8_t *)ca_pem,
+                                             sizeof ca_pem - 1), RVK_ERR_ARG);
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, NULL, 10), RVK_ERR_ARG);
+    /* NULL with no bytes is an empty input: no certificate */
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, NULL, 0), RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, 0);
+}
+
+static void test_anchors_begin_inside_a_block_is_error(void **state)
+{
+    char in[4096];
+    const char *body = strchr(ca_pem, '\n') + 1;
+    /* a second BEGIN before the first block's END */
+    int n = snprintf(in, sizeof in, "-----BEGIN CERTIFICATE-----\n%.*s%s",
+                     64 + 1, body, ca_pem);
+    (void)state;
+    assert_int_equal(rvk_tls_anchors_add_pem(&anchors, (const uint8_t *)in, (size_t)n),
+                     RVK_ERR_TLS_ANCHORS);
+    assert_int_equal(anchors.count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +459,14 @@ int main(void)
         cmocka_unit_test_setup(test_anchors_bad_block_after_good_keeps_nothing, fresh),
         cmocka_unit_test_setup(test_anchors_over_count_capacity_is_error, fresh),
         cmocka_unit_test_setup(test_anchors_over_arena_capacity_is_error_and_keeps_earlier, fresh),
+        cmocka_unit_test_setup(test_anchors_accepts_x509_certificate_label, fresh),
+        cmocka_unit_test_setup(test_anchors_skips_labels_that_only_resemble_certificate, fresh),
+        cmocka_unit_test_setup(test_anchors_ec_ca_and_end_entity_anchors, fresh),
+        cmocka_unit_test_setup(test_anchors_cut_at_a_line_boundary_is_truncated, fresh),
+        cmocka_unit_test_setup(test_anchors_exactly_max_anchors_then_full, fresh),
+        cmocka_unit_test_setup(test_anchors_one_input_over_max_anchors_keeps_nothing, fresh),
+        cmocka_unit_test_setup(test_anchors_null_arguments, fresh),
+        cmocka_unit_test_setup(test_anchors_begin_inside_a_block_is_error, fresh),
     };
     return cmocka_run_group_tests(tests, load_bundle, NULL);
 }

@@ -460,6 +460,312 @@ static void test_built_critical_flag_and_other_extensions_are_skipped(void **sta
     assert_int_equal(walk_n(c.b, c.len, "127.0.0.2", 0), RVK_ERR_TLS_NAME);
 }
 
+/* A certificate whose tbsCertificate is the six placeholder fields
+ * followed by tail[0..n) as given (no [3] added). */
+static void cert_with_tbs_tail(builder *out, const uint8_t *tail, size_t n)
+{
+    static const uint8_t serial[] = {0x02, 0x01, 0x01};
+    static const uint8_t empty_seq[] = {0x30, 0x00};
+    builder tbs = {{0}, 0}, cert = {{0}, 0};
+    int i;
+    put(&tbs, serial, sizeof serial);
+    for (i = 0; i < 5; i++) {
+        put(&tbs, empty_seq, sizeof empty_seq);
+    }
+    put(&tbs, tail, n);
+    tlv(&cert, 0x30, tbs.b, tbs.len);
+    put(&cert, empty_seq, sizeof empty_seq);
+    out->len = 0;
+    tlv(out, 0x30, cert.b, cert.len);
+}
+
+static rvk_err walk_exts(const uint8_t *exts, size_t n)
+{
+    builder e = {{0}, 0}, c;
+    put(&e, exts, n);
+    cert_with_extensions(&c, &e);
+    return walk_n(c.b, c.len, "127.0.0.1", 1);
+}
+
+static void test_built_extension_with_long_oid_is_skipped(void **state)
+{
+    /* authorityInfoAccess (8-byte OID) before the SAN */
+    static const uint8_t exts[] = {
+        0x30, 0x0E, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01,
+        0x04, 0x02, 0x30, 0x00,
+        0x30, 0x0F, 0x06, 0x03, 0x55, 0x1D, 0x11, 0x04, 0x08, 0x30, 0x06,
+        0x87, 0x04, 127, 0, 0, 1};
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_OK);
+}
+
+static void test_built_other_three_byte_oid_is_not_san(void **state)
+{
+    /* 2.5.29.18 (issuerAltName) holding 127.0.0.1 is not the server's name */
+    static const uint8_t exts[] = {
+        0x30, 0x0F, 0x06, 0x03, 0x55, 0x1D, 0x12, 0x04, 0x08, 0x30, 0x06,
+        0x87, 0x04, 127, 0, 0, 1};
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_ERR_TLS_NAME);
+}
+
+static void test_built_extensions_not_a_sequence_is_malformed(void **state)
+{
+    static const uint8_t exts[] = {0x31, 0x00}; /* a SET where an Extension goes */
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_critical_flag_of_two_bytes_is_malformed(void **state)
+{
+    static const uint8_t exts[] = {
+        0x30, 0x12, 0x06, 0x03, 0x55, 0x1D, 0x11, 0x01, 0x02, 0xFF, 0xFF,
+        0x04, 0x08, 0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1};
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_unexpected_element_in_extension_is_malformed(void **state)
+{
+    /* an INTEGER where critical or extnValue belongs */
+    static const uint8_t exts[] = {
+        0x30, 0x08, 0x06, 0x03, 0x55, 0x1D, 0x11, 0x02, 0x01, 0x00};
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_extension_without_value_is_malformed(void **state)
+{
+    static const uint8_t exts[] = {0x30, 0x05, 0x06, 0x03, 0x55, 0x1D, 0x11};
+    (void)state;
+    assert_int_equal(walk_exts(exts, sizeof exts), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_empty_extensions_wrapper_is_malformed(void **state)
+{
+    static const uint8_t tail[] = {0xA3, 0x00};
+    builder c;
+    (void)state;
+    cert_with_tbs_tail(&c, tail, sizeof tail);
+    assert_int_equal(walk_n(c.b, c.len, "127.0.0.1", 1), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_two_sequences_in_extensions_wrapper_are_malformed(void **state)
+{
+    static const uint8_t tail[] = {
+        0xA3, 0x15, 0x30, 0x11, 0x30, 0x0F, 0x06, 0x03, 0x55, 0x1D, 0x11, 0x04, 0x08,
+        0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1, 0x30, 0x00};
+    builder c;
+    (void)state;
+    cert_with_tbs_tail(&c, tail, sizeof tail);
+    assert_int_equal(walk_n(c.b, c.len, "127.0.0.1", 1), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_two_extensions_fields_are_malformed(void **state)
+{
+    static const uint8_t tail[] = {
+        0xA3, 0x13, 0x30, 0x11, 0x30, 0x0F, 0x06, 0x03, 0x55, 0x1D, 0x11, 0x04, 0x08,
+        0x30, 0x06, 0x87, 0x04, 127, 0, 0, 1,
+        0xA3, 0x02, 0x30, 0x00};
+    builder c;
+    (void)state;
+    cert_with_tbs_tail(&c, tail, sizeof tail);
+    assert_int_equal(walk_n(c.b, c.len, "127.0.0.1", 1), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_too_few_tbs_fields_is_malformed(void **state)
+{
+    static const uint8_t short_tbs[] = {0x30, 0x07, 0x30, 0x05, 0x02, 0x01, 0x01,
+                                        0x30, 0x00};
+    (void)state;
+    assert_int_equal(walk_n(short_tbs, sizeof short_tbs, "127.0.0.1", 1),
+                     RVK_ERR_TLS_CERT);
+}
+
+static void test_built_empty_certificate_is_malformed(void **state)
+{
+    static const uint8_t empty[] = {0x30, 0x00};
+    (void)state;
+    assert_int_equal(walk_n(empty, sizeof empty, "127.0.0.1", 0), RVK_ERR_TLS_CERT);
+}
+
+static void test_built_bad_long_form_lengths_are_malformed(void **state)
+{
+    static const uint8_t leading_zero[] = {0x30, 0x82, 0x00, 0x85};
+    static const uint8_t five_bytes[] = {0x30, 0x85, 0x01, 0x00, 0x00, 0x00, 0x00};
+    (void)state;
+    assert_int_equal(walk_n(leading_zero, sizeof leading_zero, "127.0.0.1", 0),
+                     RVK_ERR_TLS_CERT);
+    assert_int_equal(walk_n(five_bytes, sizeof five_bytes, "127.0.0.1", 0),
+                     RVK_ERR_TLS_CERT);
+}
+
+static void test_parse_rejects_null_outputs_and_overlong_text(void **state)
+{
+    uint8_t a[16];
+    size_t n;
+    /* 46 characters: one more than the longest IPv6 text form */
+    static const char overlong[] = "0000:0000:0000:0000:0000:ffff:255.255.255.2550";
+    (void)state;
+    assert_int_equal(strlen(overlong), 46);
+    assert_false(rvk_tls_ip_parse(overlong, a, &n));
+    assert_true(rvk_tls_ip_parse("0000:0000:0000:0000:0000:ffff:255.255.255.255", a, &n));
+    assert_false(rvk_tls_ip_parse("127.0.0.1", NULL, &n));
+    assert_false(rvk_tls_ip_parse("127.0.0.1", a, NULL));
+}
+
+static void test_san_walker_without_valid_address_matches_nothing(void **state)
+{
+    static const uint8_t five[5] = {127, 0, 0, 1, 0};
+    rvk_tls_ip_san w;
+    (void)state;
+    rvk_tls_ip_san_init(&w, NULL, 4);
+    rvk_tls_ip_san_feed(&w, ip_only.b, ip_only.len);
+    assert_int_equal(rvk_tls_ip_san_finish(&w), RVK_ERR_TLS_NAME);
+    rvk_tls_ip_san_init(&w, five, 5);
+    rvk_tls_ip_san_feed(&w, ip_only.b, ip_only.len);
+    assert_int_equal(rvk_tls_ip_san_finish(&w), RVK_ERR_TLS_NAME);
+}
+
+/* ---- the X.509 wrapper over a scripted inner engine -------------------- */
+
+typedef struct inner {
+    const br_x509_class *vtable;
+    const char *chain_name;
+    int chains, certs, appended;
+    unsigned end_err;
+    br_x509_pkey pkey;
+} inner;
+
+static void in_start_chain(const br_x509_class **ctx, const char *name)
+{
+    inner *i = (inner *)(void *)ctx;
+    i->chains++;
+    i->chain_name = name;
+}
+
+static void in_start_cert(const br_x509_class **ctx, uint32_t len)
+{
+    (void)len;
+    ((inner *)(void *)ctx)->certs++;
+}
+
+static void in_append(const br_x509_class **ctx, const unsigned char *b, size_t n)
+{
+    (void)b;
+    ((inner *)(void *)ctx)->appended += (int)n;
+}
+
+static void in_end_cert(const br_x509_class **ctx)
+{
+    (void)ctx;
+}
+
+static unsigned in_end_chain(const br_x509_class **ctx)
+{
+    return ((inner *)(void *)ctx)->end_err;
+}
+
+static const br_x509_pkey *in_get_pkey(const br_x509_class *const *ctx, unsigned *u)
+{
+    if (u != NULL) {
+        *u = BR_KEYTYPE_KEYX | BR_KEYTYPE_SIGN;
+    }
+    return &((const inner *)(const void *)ctx)->pkey;
+}
+
+static const br_x509_class inner_vtable = {
+    sizeof(inner), in_start_chain, in_start_cert, in_append, in_end_cert,
+    in_end_chain, in_get_pkey};
+
+/* Run a chain of the given certificates through a wrapper for ip. */
+static unsigned wrapped_chain(inner *in, const char *ip, const der *const *certs,
+                              size_t n)
+{
+    rvk_tls_ip_x509 x;
+    uint8_t addr[16];
+    size_t alen = 0, i;
+    memset(in, 0, sizeof *in);
+    in->vtable = &inner_vtable;
+    assert_true(rvk_tls_ip_parse(ip, addr, &alen));
+    rvk_tls_ip_x509_init(&x, &in->vtable, addr, alen);
+    x.vtable->start_chain(&x.vtable, "ignored.example");
+    for (i = 0; i < n; i++) {
+        x.vtable->start_cert(&x.vtable, (uint32_t)certs[i]->len);
+        x.vtable->append(&x.vtable, certs[i]->b, certs[i]->len);
+        x.vtable->end_cert(&x.vtable);
+    }
+    assert_ptr_equal(x.vtable->get_pkey(&x.vtable, NULL), &in->pkey);
+    return x.vtable->end_chain(&x.vtable);
+}
+
+static void test_wrapper_passes_no_name_and_judges_first_certificate(void **state)
+{
+    inner in;
+    const der *chain[] = {&ip_only, &no_san};
+    (void)state;
+    assert_int_equal(wrapped_chain(&in, "127.0.0.1", chain, 2), 0);
+    assert_null(in.chain_name); /* BearSSL must not match DNS names */
+    assert_int_equal(in.certs, 2);
+    assert_int_equal(in.appended, (int)(ip_only.len + no_san.len));
+    /* the issuer's names do not count */
+    chain[0] = &no_san;
+    chain[1] = &ip_only;
+    assert_int_equal(wrapped_chain(&in, "127.0.0.1", chain, 2),
+                     BR_ERR_X509_BAD_SERVER_NAME);
+}
+
+static void test_wrapper_inner_error_wins(void **state)
+{
+    inner in;
+    rvk_tls_ip_x509 x;
+    uint8_t addr[4] = {127, 0, 0, 1};
+    (void)state;
+    memset(&in, 0, sizeof in);
+    in.vtable = &inner_vtable;
+    in.end_err = BR_ERR_X509_NOT_TRUSTED;
+    rvk_tls_ip_x509_init(&x, &in.vtable, addr, 4);
+    x.vtable->start_chain(&x.vtable, NULL);
+    x.vtable->start_cert(&x.vtable, (uint32_t)no_san.len);
+    x.vtable->append(&x.vtable, no_san.b, no_san.len);
+    x.vtable->end_cert(&x.vtable);
+    assert_int_equal(x.vtable->end_chain(&x.vtable), BR_ERR_X509_NOT_TRUSTED);
+}
+
+static void test_wrapper_empty_chain_is_error(void **state)
+{
+    inner in;
+    (void)state;
+    /* even if the inner engine would accept an empty chain */
+    assert_int_equal(wrapped_chain(&in, "127.0.0.1", NULL, 0), BR_ERR_X509_EMPTY_CHAIN);
+}
+
+static void test_wrapper_malformed_first_certificate_is_invalid(void **state)
+{
+    inner in;
+    der cut = ip_only;
+    const der *chain[] = {&cut};
+    (void)state;
+    cut.len = 40;
+    assert_int_equal(wrapped_chain(&in, "127.0.0.1", chain, 1), BR_ERR_X509_INVALID_VALUE);
+}
+
+static void test_wrapper_without_valid_address_matches_nothing(void **state)
+{
+    inner in;
+    rvk_tls_ip_x509 x;
+    (void)state;
+    memset(&in, 0, sizeof in);
+    in.vtable = &inner_vtable;
+    rvk_tls_ip_x509_init(&x, &in.vtable, NULL, 4);
+    assert_int_equal(x.addr_len, 0);
+    x.vtable->start_chain(&x.vtable, NULL);
+    x.vtable->start_cert(&x.vtable, (uint32_t)ip_only.len);
+    x.vtable->append(&x.vtable, ip_only.b, ip_only.len);
+    x.vtable->end_cert(&x.vtable);
+    assert_int_equal(x.vtable->end_chain(&x.vtable), BR_ERR_X509_BAD_SERVER_NAME);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +791,25 @@ int main(void)
         cmocka_unit_test(test_built_non_minimal_length_is_malformed),
         cmocka_unit_test(test_built_high_tag_number_is_malformed),
         cmocka_unit_test(test_built_critical_flag_and_other_extensions_are_skipped),
+        cmocka_unit_test(test_built_extension_with_long_oid_is_skipped),
+        cmocka_unit_test(test_built_other_three_byte_oid_is_not_san),
+        cmocka_unit_test(test_built_extensions_not_a_sequence_is_malformed),
+        cmocka_unit_test(test_built_critical_flag_of_two_bytes_is_malformed),
+        cmocka_unit_test(test_built_unexpected_element_in_extension_is_malformed),
+        cmocka_unit_test(test_built_extension_without_value_is_malformed),
+        cmocka_unit_test(test_built_empty_extensions_wrapper_is_malformed),
+        cmocka_unit_test(test_built_two_sequences_in_extensions_wrapper_are_malformed),
+        cmocka_unit_test(test_built_two_extensions_fields_are_malformed),
+        cmocka_unit_test(test_built_too_few_tbs_fields_is_malformed),
+        cmocka_unit_test(test_built_empty_certificate_is_malformed),
+        cmocka_unit_test(test_built_bad_long_form_lengths_are_malformed),
+        cmocka_unit_test(test_parse_rejects_null_outputs_and_overlong_text),
+        cmocka_unit_test(test_san_walker_without_valid_address_matches_nothing),
+        cmocka_unit_test(test_wrapper_passes_no_name_and_judges_first_certificate),
+        cmocka_unit_test(test_wrapper_inner_error_wins),
+        cmocka_unit_test(test_wrapper_empty_chain_is_error),
+        cmocka_unit_test(test_wrapper_malformed_first_certificate_is_invalid),
+        cmocka_unit_test(test_wrapper_without_valid_address_matches_nothing),
     };
     return cmocka_run_group_tests(tests, make_certs, remove_certs);
 }
