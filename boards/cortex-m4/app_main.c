@@ -2,28 +2,21 @@
  * app_main.c - the footprint image: what a device that revokes its own
  * credentials links, measured by `make size`. It is never run for tests.
  *
- * With the engine's parsers on the branch (RVK_HAVE_ENGINE: http_reader.c,
- * http_writer.c and json.c exist) it calls every public operation (each
- * revocation, listing, search and check) through a placeholder port whose
- * transport refuses to connect; TLS and TCP/IP are measured in the whole
- * firmware image (full_main.c) instead. Without them it links what exists of the
- * revocation path: the journal and one signed request (body, payload
- * hash, signature, TC3 headers).
+ * Through device_flow.c it calls every public operation (each revocation,
+ * listing, search and check) and the whole journal API over a placeholder
+ * port whose transport refuses to connect: TLS and TCP/IP are measured in
+ * the whole-firmware image (full_main.c), which runs the same flow.
  */
 #include <string.h>
 
 #include "board.h"
 #include "device_flow.h"
-#include "buf.h"
 #include "revokit/rvk_journal.h"
-#include "json_writer.h"
 #include "semihost.h"
-#include "tc3.h"
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_ops.h"
 #include "ram_storage.h"
 
-#ifdef RVK_HAVE_ENGINE
 static rvk_err tr_connect(void *ctx, const char *host, uint16_t port,
                           const char *server_name, uint64_t deadline_ms)
 {
@@ -64,39 +57,6 @@ static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
     (void)ctx, (void)maybe_applied;
     return device_flow_revoke(&client, &eps, e);
 }
-#else
-static rvk_err revoke(void *ctx, const rvk_journal_entry *e, bool maybe_applied)
-{
-    static uint8_t body_mem[RVK_BODY_BUF_SIZE], req_mem[RVK_REQUEST_BUF_SIZE];
-    rvk_buf body, req;
-    rvk_json_writer w;
-    rvk_tc3_payload p;
-    rvk_tc3_signature sig;
-    uint8_t digest[32];
-    static const rvk_tc3_credentials cred = { "AKIDexample", "secret", NULL };
-    const rvk_tc3_request r = { "vod", "vod.tencentcloudapi.com", "DeleteAigcApiToken",
-                                "2018-07-17", NULL, NULL, 1700000000 };
-    (void)ctx, (void)maybe_applied;
-    rvk_buf_init(&body, body_mem, sizeof body_mem);
-    rvk_buf_init(&req, req_mem, sizeof req_mem);
-    rvk_json_writer_init(&w, &body);
-    (void)rvk_json_member_int(&w, "SubAppId", 1500012345);
-    (void)rvk_json_member_string(&w, "ApiToken", e->label, strlen(e->label));
-    rvk_err err = rvk_json_writer_finish(&w);
-    if (err != RVK_OK) {
-        return err;
-    }
-    rvk_tc3_payload_init(&p);
-    rvk_tc3_payload_update(&p, body.data, body.len);
-    rvk_tc3_payload_final(&p, digest);
-    err = rvk_tc3_sign(&cred, &r, digest, &sig);
-    if (err == RVK_OK) {
-        err = rvk_tc3_write_headers(&req, &cred, &r, &sig);
-    }
-    rvk_wipe(&sig, sizeof sig);
-    return err;
-}
-#endif
 
 static rvk_err wipe(void *ctx, const rvk_journal_entry *e)
 {
@@ -112,7 +72,6 @@ int main(void)
     rvk_storage st = m4_ram_storage();
     rvk_journal_actions a = { revoke, wipe, NULL };
     size_t idx;
-#ifdef RVK_HAVE_ENGINE
     rvk_port port;
     memset(&port, 0, sizeof port);
     port.transport.ops = &tr_ops;
@@ -121,7 +80,6 @@ int main(void)
     port.clock.sleep_ms = clk_sleep;
     port.entropy.fill = ent_fill;
     rvk_client_init(&client, &port);
-#endif
     rvk_err err = rvk_journal_open(&journal, &st, 0, 1);
     if (err == RVK_OK) {
         err = rvk_journal_add(&journal, 0, 1, "token-label", &idx);

@@ -25,18 +25,6 @@ M4_BOARD_CFLAGS := $(M4_ARCH) $(CSTD) $(filter-out -Wconversion,$(WARN)) $(M4_OP
 M4_LDFLAGS := $(M4_ARCH) -nostartfiles --specs=nano.specs -Wl,--gc-sections \
               -Wl,-T,boards/cortex-m4/mps2-an386.ld -Wl,--no-warn-rwx-segments
 
-# The engine and its operations need the HTTP and JSON layers; the images
-# use them (and their tests run) only once their sources exist.
-M4_ENGINE := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c),$(wildcard src/json.c)),1)
-M4_HTTP_TESTS := $(if $(and $(wildcard src/http_reader.c),$(wildcard src/http_writer.c)),tests/target/tt_http.c)
-M4_JSON_TESTS := $(if $(wildcard src/json.c),tests/target/tt_json.c)
-M4_ENGINE_TESTS := $(if $(M4_ENGINE),tests/target/tt_engine.c)
-M4_DEFS   := $(if $(M4_ENGINE),-DRVK_HAVE_ENGINE) $(if $(M4_HTTP_TESTS),-DRVK_HAVE_HTTP_READER) \
-             $(if $(M4_JSON_TESTS),-DRVK_HAVE_JSON)
-# Objects built with M4_DEFS depend on a stamp named after the feature set,
-# so a module landing on the branch rebuilds them (and adds its tests).
-M4_FEATURES := $(M4)/.features-$(if $(M4_ENGINE),engine-)$(if $(M4_HTTP_TESTS),http-)$(if $(M4_JSON_TESTS),json-)core
-
 M4_CORE_OBJS  := $(patsubst src/%.c,$(M4)/obj/src/%.o,$(CORE_SRC))
 M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c boards/cortex-m4/device_flow.c \
                    boards/cortex-m4/semihost.c boards/cortex-m4/counter.c \
@@ -44,7 +32,7 @@ M4_BOARD_OBJS := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/startup.c boards/
 M4_TEST_OBJS  := $(patsubst %.c,$(M4)/obj/%.o,boards/cortex-m4/mtest.c \
                    tests/target/tt_core.c tests/target/tt_tc3.c tests/target/tt_journal.c \
                    tests/target/tt_ec.c \
-                   $(M4_HTTP_TESTS) $(M4_JSON_TESTS) $(M4_ENGINE_TESTS))
+                   tests/target/tt_http.c tests/target/tt_json.c tests/target/tt_engine.c)
 M4_LIB    := $(M4)/librevokit.a
 M4_BRLIB  := $(M4)/bearssl/libbearssl.a
 M4_TEST_ELF := $(M4)/rvk-test.elf
@@ -84,15 +72,13 @@ $(M4)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_CFLAGS) -MMD -MP -c $< -o $@
 
-$(M4)/obj/boards/%.o $(M4)/obj/tests/%.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS)
-$(M4_FEATURES):
-	@mkdir -p $(dir $@) && rm -f $(M4)/.features-* && touch $@
+$(M4)/obj/boards/%.o $(M4)/obj/tests/%.o: M4_FLAGS = $(M4_BOARD_CFLAGS)
 
-$(M4)/obj/boards/%.o: boards/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
+$(M4)/obj/boards/%.o: boards/%.c $(STAMP) $(M4_TOOLS)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
 
-$(M4)/obj/tests/%.o: tests/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h
+$(M4)/obj/tests/%.o: tests/%.c $(STAMP) $(M4_TOOLS) $(M4)/gen/tc3_vectors.h
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_FLAGS) -MMD -MP -c $< -o $@
 
@@ -118,9 +104,9 @@ $(M4_TEST_ELF): $(M4)/obj/boards/cortex-m4/test_main.o $(M4_TEST_OBJS) $(M4_BOAR
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
 
 # Same tests plus one that must fail: run_firmware.sh proves a failure is seen.
-$(M4)/obj/boards/cortex-m4/test_main_planted.o: boards/cortex-m4/test_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
+$(M4)/obj/boards/cortex-m4/test_main_planted.o: boards/cortex-m4/test_main.c $(STAMP) $(M4_TOOLS)
 	@mkdir -p $(dir $@)
-	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) -DRVK_MT_PLANT_FAILURE -c $< -o $@
+	@$(M4_CC) $(M4_BOARD_CFLAGS) -DRVK_MT_PLANT_FAILURE -c $< -o $@
 
 $(M4_PLANT_ELF): $(M4)/obj/boards/cortex-m4/test_main_planted.o $(M4_TEST_OBJS) $(M4_BOARD_OBJS) $(M4_LIB) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(filter %.o,$^) $(M4_LIB) $(M4_BRLIB))
@@ -140,9 +126,9 @@ $(M4S)/obj/src/%.o: src/%.c $(STAMP) $(M4_TOOLS) boards/cortex-m4/rvk_small_prof
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_CFLAGS) $(M4S_DEF) -MMD -MP -c $< -o $@
 
-$(M4S)/obj/%.o: %.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4)/gen/tc3_vectors.h boards/cortex-m4/rvk_small_profile.h
+$(M4S)/obj/%.o: %.c $(STAMP) $(M4_TOOLS) $(M4)/gen/tc3_vectors.h boards/cortex-m4/rvk_small_profile.h
 	@mkdir -p $(dir $@)
-	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4S_DEF) -DRVK_SMALL_PROFILE -MMD -MP -c $< -o $@
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4S_DEF) -DRVK_SMALL_PROFILE -MMD -MP -c $< -o $@
 
 $(M4_SMALL_ELF): $(M4S_CORE_OBJS) $(M4S_OTHER_OBJS) $(M4_BRLIB) boards/cortex-m4/mps2-an386.ld
 	$(call m4_link,$@,$(M4S_OTHER_OBJS) $(M4S_CORE_OBJS) $(M4_BRLIB))
@@ -176,12 +162,12 @@ $(M4)/obj/port/%.o: port/%.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_CFLAGS) $(M4_LWIP_INCS) -MMD -MP -c $< -o $@
 
-$(M4_RTOS_OBJS) $(M4_STACK_OBJ) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
+$(M4_RTOS_OBJS) $(M4_STACK_OBJ) $(M4)/obj/boards/cortex-m4/full_main.o: M4_FLAGS = $(M4_BOARD_CFLAGS) $(M4_LWIP_INCS)
 $(M4_RTOS_OBJS) $(M4_STACK_OBJ) $(M4)/obj/boards/cortex-m4/full_main.o: $(M4_LWIPLIB)
 
-$(M4)/obj/boards/cortex-m4/full_test_main.o: boards/cortex-m4/full_main.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4_LWIPLIB)
+$(M4)/obj/boards/cortex-m4/full_test_main.o: boards/cortex-m4/full_main.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
 	@mkdir -p $(dir $@)
-	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS) -DRVK_FULL_WITH_TESTS -MMD -MP -c $< -o $@
+	@$(M4_CC) $(M4_BOARD_CFLAGS) $(M4_LWIP_INCS) -DRVK_FULL_WITH_TESTS -MMD -MP -c $< -o $@
 
 $(M4)/gen/anchors.c: $(M4_ANCHORS) tools/pem2c.py
 	@mkdir -p $(dir $@)

@@ -15,14 +15,14 @@ M4_NET_ELF := $(M4)/rvk-net.elf
 M4_NET_BAD_ELF := $(M4)/rvk-net-badca.elf
 RVK_NET_CA ?=
 RVK_NET_BAD_CA ?=
-M4_NET_FLAGS = $(M4_BOARD_CFLAGS) $(M4_DEFS) $(M4_LWIP_INCS)
+M4_NET_FLAGS = $(M4_BOARD_CFLAGS) $(M4_LWIP_INCS)
 
 # The driver thread's scheduler build: rtos.c with idle accounting.
-$(M4)/obj/net/rtos.o: boards/cortex-m4/rtos.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES)
+$(M4)/obj/net/rtos.o: boards/cortex-m4/rtos.c $(STAMP) $(M4_TOOLS)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_BOARD_CFLAGS) -DRTOS_IDLE_STATS -MMD -MP -c $< -o $@
 
-$(M4)/obj/net/%.o: boards/cortex-m4/%.c $(STAMP) $(M4_TOOLS) $(M4_FEATURES) $(M4_LWIPLIB)
+$(M4)/obj/net/%.o: boards/cortex-m4/%.c $(STAMP) $(M4_TOOLS) $(M4_LWIPLIB)
 	@mkdir -p $(dir $@)
 	@$(M4_CC) $(M4_NET_FLAGS) -DRTOS_IDLE_STATS -MMD -MP -c $< -o $@
 

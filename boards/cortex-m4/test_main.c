@@ -8,16 +8,8 @@
 #include "revokit/rvk_client.h"
 #include "revokit/rvk_config.h"
 
-extern const mt_suite suite_core, suite_tc3, suite_journal, suite_ec;
-#ifdef RVK_HAVE_HTTP_READER
-extern const mt_suite suite_http;
-#endif
-#ifdef RVK_HAVE_JSON
-extern const mt_suite suite_json;
-#endif
-#ifdef RVK_HAVE_ENGINE
-extern const mt_suite suite_engine;
-#endif
+extern const mt_suite suite_core, suite_tc3, suite_journal, suite_ec, suite_http, suite_json,
+    suite_engine;
 
 #ifdef RVK_MT_PLANT_FAILURE
 /* Built only for tests/sim/run_firmware.sh's self-check: proves that a
@@ -38,15 +30,9 @@ int main(void)
     mt_run_suite(&suite_tc3);
     mt_run_suite(&suite_journal);
     mt_run_suite(&suite_ec);
-#ifdef RVK_HAVE_HTTP_READER
     mt_run_suite(&suite_http);
-#endif
-#ifdef RVK_HAVE_JSON
     mt_run_suite(&suite_json);
-#endif
-#ifdef RVK_HAVE_ENGINE
     mt_run_suite(&suite_engine);
-#endif
 #ifdef RVK_MT_PLANT_FAILURE
     mt_run_suite(&suite_planted);
 #endif

@@ -11,9 +11,7 @@
 #include "buf.h"
 #include "json.h"
 #include "mtest.h"
-#ifdef RVK_HAVE_HTTP_READER
 #include "http_reader.h"
-#endif
 
 static rvk_json_stream js;
 
@@ -143,7 +141,6 @@ static void json_stream_hostile_input_errors(void)
     MT_CHECK_ERR(feed(deep, n, 1), RVK_ERR_JSON_DEPTH);
 }
 
-#ifdef RVK_HAVE_HTTP_READER
 /* One full response parse, timed: head, chunked framing and the JSON body
  * of a typical DescribeAigcApiTokens answer, fed in 512-byte slices as the
  * engine's receive chunk would. */
@@ -191,14 +188,11 @@ static void json_full_response_parse_measured(void)
     mt_metric("parse.response.bytes", b.len - 1, "bytes");
     mt_metric("parse.response.stack", stack, "bytes");
 }
-#endif
 
 static const mt_test tests[] = {
     MT_TEST(json_stream_scalars_and_array_whole_and_bytewise),
     MT_TEST(json_stream_list_far_larger_than_window),
     MT_TEST(json_stream_hostile_input_errors),
-#ifdef RVK_HAVE_HTTP_READER
     MT_TEST(json_full_response_parse_measured),
-#endif
 };
 MT_SUITE(suite_json, tests);
