@@ -9,6 +9,34 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "posix_io.h"
+
+rvk_posix_read_result rvk_posix_read_all(int fd, uint8_t *buf, size_t cap, size_t *done)
+{
+    *done = 0;
+    for (;;) {
+        uint8_t extra;
+        ssize_t n;
+        if (*done < cap) {
+            n = read(fd, buf + *done, cap - *done);
+        } else {
+            n = read(fd, &extra, 1); /* anything more is too much */
+        }
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return RVK_POSIX_READ_ERROR;
+        }
+        if (n == 0) {
+            return RVK_POSIX_READ_OK;
+        }
+        if (*done == cap) {
+            return RVK_POSIX_READ_TOO_MUCH;
+        }
+        *done += (size_t)n;
+    }
+}
 
 rvk_err rvk_posix_read_file(const char *path, uint8_t *buf, size_t cap,
                             size_t *got)
@@ -30,29 +58,15 @@ rvk_err rvk_posix_read_file(const char *path, uint8_t *buf, size_t cap,
     if (fd < 0) {
         return RVK_ERR_ARG;
     }
-    for (;;) {
-        uint8_t extra;
-        ssize_t n;
-        if (done < cap) {
-            n = read(fd, buf + done, cap - done);
-        } else {
-            n = read(fd, &extra, 1); /* anything more is too much */
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0) {
-            err = RVK_ERR_ARG;
-            break;
-        }
-        if (n == 0) {
-            break;
-        }
-        if (done == cap) {
-            err = RVK_ERR_BUFFER_TOO_SMALL;
-            break;
-        }
-        done += (size_t)n;
+    switch (rvk_posix_read_all(fd, buf, cap, &done)) {
+    case RVK_POSIX_READ_OK:
+        break;
+    case RVK_POSIX_READ_ERROR:
+        err = RVK_ERR_ARG;
+        break;
+    case RVK_POSIX_READ_TOO_MUCH:
+        err = RVK_ERR_BUFFER_TOO_SMALL;
+        break;
     }
     if (!is_stdin) {
         (void)close(fd);

@@ -5,6 +5,7 @@
  * record, then the directory is fsync'd so the rename itself is durable.
  */
 #include "rvk_posix.h"
+#include "posix_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -124,27 +125,12 @@ static rvk_err storage_read(void *ctx, uint32_t id, uint8_t *buf, size_t cap,
     if (fd < 0) {
         return errno == ENOENT ? RVK_OK : RVK_ERR_STORAGE;
     }
-    for (;;) {
-        uint8_t extra;
-        ssize_t n;
-        if (done < cap) {
-            n = read(fd, buf + done, cap - done);
-        } else {
-            n = read(fd, &extra, 1); /* must be end of file */
-        }
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n < 0 || (n > 0 && done == cap)) {
-            (void)close(fd);
-            return RVK_ERR_STORAGE;
-        }
-        if (n == 0) {
-            break;
-        }
-        done += (size_t)n;
-    }
+    /* a record larger than cap is not one of ours */
+    rvk_posix_read_result r = rvk_posix_read_all(fd, buf, cap, &done);
     (void)close(fd);
+    if (r != RVK_POSIX_READ_OK) {
+        return RVK_ERR_STORAGE;
+    }
     *got = done;
     return RVK_OK;
 }
